@@ -1,0 +1,30 @@
+# SVCMS: one command to run, one to test. See README.md.
+PYTHON ?= python3
+
+.PHONY: run test stop shell lint i18n help
+
+help:
+	@echo "make run    serve the demo database on http://localhost:8069 (admin/admin)"
+	@echo "make test   fresh database, every Odoo test and the pytest suite"
+	@echo "make stop   stop the private PostgreSQL cluster"
+	@echo "make shell  odoo shell on the demo database"
+	@echo "make lint   ruff + XML checks (pre-commit hooks)"
+	@echo "make i18n   refresh .pot and zh_CN.po of every addon"
+
+run:
+	$(PYTHON) scripts/svcms.py run
+
+test:
+	$(PYTHON) scripts/svcms.py test
+
+stop:
+	$(PYTHON) scripts/svcms.py stop
+
+shell:
+	$(PYTHON) scripts/svcms.py shell
+
+lint:
+	.venv/bin/pre-commit run --all-files
+
+i18n:
+	$(PYTHON) scripts/svcms.py i18n

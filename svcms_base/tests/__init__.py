@@ -1,0 +1,2 @@
+from . import test_management_system
+from . import test_ui
