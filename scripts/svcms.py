@@ -321,6 +321,25 @@ class PrivateCluster:
             die(f"PostgreSQL did not start:\n{res.stdout}{res.stderr}\n{tail}")
         return True
 
+    def busy(self):
+        """True while another client (a second run, a helper's test) uses the cluster."""
+        try:
+            rows = sql(
+                self.params(),
+                "postgres",
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
+            )
+        except RuntimeError:
+            return False
+        return rows[0][0] > 0
+
+    def stop_if_idle(self):
+        if self.busy():
+            say("The private PostgreSQL cluster is still used by another run: leaving it running.")
+        else:
+            self.stop()
+
     def stop(self):
         if self.running():
             say("Stopping the private PostgreSQL cluster ...")
@@ -575,7 +594,7 @@ def cmd_test(_args):
     finally:
         drop_db(params, db)
         if cluster:
-            cluster.stop()
+            cluster.stop_if_idle()
     summary = f"{passed} passed, {failed} failed" + (f", {skip_count} skipped" if skip_count else "")
     print(summary, flush=True)
     sys.exit(1 if failed or skip_count else 0)
@@ -625,7 +644,7 @@ def cmd_i18n(_args):
     finally:
         drop_db(params, db)
         if cluster:
-            cluster.stop()
+            cluster.stop_if_idle()
 
 
 def cmd_env(_args):
