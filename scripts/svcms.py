@@ -488,7 +488,7 @@ LOG_PROBLEM = re.compile(r" (ERROR|CRITICAL) \S+ ")
 
 def run_odoo_tests(src, params, db, mods):
     tags = os.environ.get("SVCMS_TEST_TAGS") or ",".join(f"/{m}" for m in mods)
-    log_path = cache_dir() / "last-test.log"
+    log_path = cache_dir() / f"test-{db}.log"
     cmd = odoo_cmd(
         src,
         params,
@@ -522,6 +522,9 @@ def run_odoo_tests(src, params, db, mods):
             if " INFO " not in line or "Starting " in line or "skipped" in line:
                 sys.stdout.write(line)
         rc = proc.wait()
+    with contextlib.suppress(OSError):
+        (cache_dir() / "last-test.log").unlink(missing_ok=True)
+        (cache_dir() / "last-test.log").symlink_to(log_path)
     return rc, result, skipped, problems, log_path
 
 
