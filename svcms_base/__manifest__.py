@@ -17,13 +17,18 @@
         "security/objective_security.xml",
         "security/register_security.xml",
         "security/training_security.xml",
+        "security/sla_security.xml",
         # data
         "data/svcms_clause_data.xml",
         "data/document_data.xml",
         "data/objective_data.xml",
         "data/training_data.xml",
+        "data/register_data.xml",
+        "data/sla_data.xml",
+        "data/complaint_data.xml",
         # views: menus first, then one file per model
         "views/menus.xml",
+        "report/management_system_report.xml",
         "views/management_system_views.xml",
         "views/clause_views.xml",
         # [documents]
@@ -31,6 +36,7 @@
         "views/document_views.xml",
         "views/document_copy_views.xml",
         "views/document_acknowledgement_views.xml",
+        "views/document_review_views.xml",
         "wizards/document_new_revision_views.xml",
         "report/document_report.xml",
         "report/manual_report.xml",
@@ -48,11 +54,19 @@
         # [training]
         "views/training_course_views.xml",
         "views/training_session_views.xml",
+        "views/training_attendance_views.xml",
         "views/competence_requirement_views.xml",
+        "views/competence_gap_views.xml",
         "views/training_plan_views.xml",
         "views/hr_employee_views.xml",
+        # [service commitments and complaints]
+        "views/sla_policy_views.xml",
+        "views/sla_agreement_views.xml",
+        "views/sla_line_views.xml",
+        "views/complaint_views.xml",
+        "views/complaint_portal_templates.xml",
+        "views/sla_report_views.xml",
         # overview
-        "report/management_system_report.xml",
         "views/dashboard_views.xml",
     ],
     "demo": [
@@ -63,6 +77,8 @@
         "demo/objective_demo.xml",
         "demo/register_demo.xml",
         "demo/training_demo.xml",
+        "demo/sla_demo.xml",
+        "demo/complaint_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

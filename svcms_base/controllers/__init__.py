@@ -1,0 +1,2 @@
+from . import raci_xlsx
+from . import portal

@@ -1,4 +1,61 @@
-from odoo import fields, models
+from collections import defaultdict
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+DOCUMENT_STATES = [
+    ("draft", "Draft"),
+    ("review", "In Review"),
+    ("effective", "Effective"),
+    ("superseded", "Superseded"),
+    ("obsolete", "Obsolete"),
+]
+# Revisions in these states are the record of what was in force: their content never changes again.
+LOCKED_STATES = ("effective", "superseded", "obsolete")
+# What a revision says: frozen once the revision is approved. Changes go through a new revision.
+CONTENT_FIELDS = {
+    "name",
+    "number",
+    "revision",
+    "document_type_id",
+    "management_system_id",
+    "company_id",
+    "body",
+    "clause_ids",
+    "process_ids",
+    "department_id",
+    "author_id",
+    "reviewer_ids",
+    "approver_id",
+    "change_summary",
+    "promulgation",
+    "section_ids",
+    "previous_revision_id",
+}
+# Who approved what and when: written by the workflow methods only, never by a form or an RPC call.
+WORKFLOW_FIELDS = {
+    "state",
+    "submitted_by_id",
+    "submitted_date",
+    "reviewed_by_id",
+    "reviewed_date",
+    "approved_by_id",
+    "approved_date",
+    "effective_date",
+    "superseded_by_id",
+    "superseded_date",
+    "obsolete_date",
+}
+READER_FIELDS = {"reader_department_ids", "reader_job_ids", "reader_employee_ids"}
+APPROVER_GROUP = "svcms_base.group_svcms_document_approver"
+MANAGER_GROUP = "svcms_base.group_svcms_manager"
+ACTIVITY_REVIEW_REQUEST = "svcms_base.mail_activity_document_review_request"
+ACTIVITY_APPROVAL_REQUEST = "svcms_base.mail_activity_document_approval_request"
+ACTIVITY_PERIODIC_REVIEW = "svcms_base.mail_activity_document_periodic_review"
+ACTIVITY_READ = "svcms_base.mail_activity_document_read"
 
 
 class SvcmsDocument(models.Model):
@@ -9,11 +66,841 @@ class SvcmsDocument(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "number, id desc"
     _check_company_auto = True
+    _rec_names_search = ["number", "name"]
+    # Readers may comment on (ask about) the revisions they read; editing stays restricted.
+    _mail_post_access = "read"
 
     name = fields.Char(string="Title", required=True, translate=True, tracking=True)
-    number = fields.Char(index=True, copy=False, tracking=True)
-    document_type_id = fields.Many2one("svcms.document.type", required=True, string="Type")
-    management_system_id = fields.Many2one("svcms.management.system", index=True, check_company=True)
+    number = fields.Char(
+        index=True,
+        copy=False,
+        tracking=True,
+        help="Document number, kept by every revision. Left empty, it is drawn from the numbering of the type "
+        "and management system, e.g. MC-SM-P-07.",
+    )
+    revision = fields.Char(copy=False, tracking=True, index=True, help="Revision code, e.g. A/0, A/1, B/0.")
+    document_type_id = fields.Many2one(
+        "svcms.document.type", required=True, string="Type", tracking=True, index=True, check_company=True
+    )
+    document_type_code = fields.Selection(
+        related="document_type_id.code", store=True, index=True, string="Document Kind"
+    )
+    management_system_id = fields.Many2one("svcms.management.system", index=True, check_company=True, tracking=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     body = fields.Html()
     clause_ids = fields.Many2many("svcms.clause", string="Clauses Covered")
+    process_ids = fields.Many2many(
+        "svcms.process",
+        "svcms_document_svcms_process_rel",
+        "svcms_document_id",
+        "svcms_process_id",
+        string="Processes",
+        check_company=True,
+    )
+    state = fields.Selection(
+        DOCUMENT_STATES, default="draft", required=True, readonly=True, copy=False, tracking=True, index=True
+    )
+    department_id = fields.Many2one("hr.department", string="Owner Department", tracking=True, check_company=True)
+    author_id = fields.Many2one(
+        "res.users", string="Author", default=lambda self: self.env.user, tracking=True, index=True
+    )
+    owner_id = fields.Many2one(
+        "res.users",
+        string="Document Owner",
+        default=lambda self: self.env.user,
+        tracking=True,
+        index=True,
+        help="Keeps the document current: receives the periodic review activities.",
+    )
+    reviewer_ids = fields.Many2many(
+        "res.users", "svcms_document_reviewer_rel", "document_id", "user_id", string="Reviewers"
+    )
+    approver_id = fields.Many2one(
+        "res.users",
+        string="Approver",
+        tracking=True,
+        domain=lambda self: [("all_group_ids", "in", self.env.ref(APPROVER_GROUP).ids)],
+        help="Left empty, any document approver other than the author may approve.",
+    )
+    change_summary = fields.Text(help="What changed in this revision and why (修订内容).")
+    promulgation = fields.Html(
+        string="Promulgation Order", help="Manuals: the promulgation order (发布令) signed by top management."
+    )
+    section_ids = fields.One2many("svcms.manual.section", "document_id", string="Sections", copy=True)
+
+    # revisions
+    origin_id = fields.Many2one(
+        "svcms.document",
+        string="First Revision",
+        compute="_compute_origin_id",
+        store=True,
+        recursive=True,
+        index=True,
+        ondelete="set null",
+    )
+    previous_revision_id = fields.Many2one(
+        "svcms.document", string="Previous Revision", copy=False, readonly=True, index=True, ondelete="restrict"
+    )
+    superseded_by_id = fields.Many2one("svcms.document", string="Superseded By", copy=False, readonly=True)
+    revision_ids = fields.Many2many(
+        "svcms.document", compute="_compute_revision_ids", string="Revision History", compute_sudo=False
+    )
+
+    # approval trail
+    submitted_by_id = fields.Many2one("res.users", string="Submitted By", copy=False, readonly=True)
+    submitted_date = fields.Datetime(string="Submitted On", copy=False, readonly=True)
+    reviewed_by_id = fields.Many2one("res.users", string="Reviewed By", copy=False, readonly=True, tracking=True)
+    reviewed_date = fields.Datetime(string="Reviewed On", copy=False, readonly=True)
+    approved_by_id = fields.Many2one("res.users", string="Approved By", copy=False, readonly=True, tracking=True)
+    approved_date = fields.Datetime(string="Approved On", copy=False, readonly=True)
+    effective_date = fields.Date(copy=False, readonly=True, tracking=True, index=True)
+    superseded_date = fields.Date(copy=False, readonly=True)
+    obsolete_date = fields.Date(copy=False, readonly=True)
+
+    # periodic review
+    review_interval_months = fields.Integer(
+        string="Review Interval (Months)",
+        compute="_compute_review_interval_months",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="0 means no periodic review.",
+    )
+    last_review_date = fields.Date(copy=False, readonly=True)
+    next_review_date = fields.Date(
+        compute="_compute_next_review_date", store=True, readonly=False, copy=False, index=True, tracking=True
+    )
+    review_reminder_date = fields.Date(compute="_compute_review_reminder_date", store=True, index=True)
+    review_reminder_sent = fields.Boolean(
+        compute="_compute_review_reminder_sent", store=True, readonly=False, copy=False
+    )
+    review_ids = fields.One2many("svcms.document.review", "document_id", string="Periodic Reviews")
+    review_count = fields.Integer(compute="_compute_review_count")
+
+    # read-and-understood
+    reader_department_ids = fields.Many2many(
+        "hr.department",
+        "svcms_document_reader_department_rel",
+        "document_id",
+        "department_id",
+        string="Reader Departments",
+    )
+    reader_job_ids = fields.Many2many(
+        "hr.job", "svcms_document_reader_job_rel", "document_id", "job_id", string="Reader Jobs"
+    )
+    reader_employee_ids = fields.Many2many(
+        "hr.employee", "svcms_document_reader_employee_rel", "document_id", "employee_id", string="Reader Employees"
+    )
+    required_reader_ids = fields.Many2many(
+        "hr.employee", compute="_compute_required_reader_ids", string="Required Readers", compute_sudo=True
+    )
+    acknowledgement_ids = fields.One2many("svcms.document.acknowledgement", "document_id", string="Acknowledgements")
+    acknowledgement_count = fields.Integer(compute="_compute_acknowledgement_stats")
+    acknowledgement_pending_count = fields.Integer(compute="_compute_acknowledgement_stats", string="Not Confirmed")
+    is_pending_reader = fields.Boolean(compute="_compute_is_pending_reader", string="To Confirm")
+
+    # controlled copies
+    copy_ids = fields.One2many("svcms.document.copy", "document_id", string="Controlled Copies")
+    copy_count = fields.Integer(compute="_compute_copy_count", string="Issued Copies")
+
+    _number_revision_uniq = models.Constraint(
+        "UNIQUE(number, revision, company_id)",
+        "A document number and revision must be unique per company.",
+    )
+
+    # ------------------------------------------------------------------ computes
+
+    @api.depends("previous_revision_id.origin_id")
+    def _compute_origin_id(self):
+        for document in self:
+            previous = document.previous_revision_id
+            document.origin_id = (previous.origin_id or previous) if previous else document
+
+    def _compute_revision_ids(self):
+        origins = self.origin_id.filtered("id")
+        revisions = self.search([("origin_id", "in", origins.ids)], order="id") if origins else self.browse()
+        by_origin = defaultdict(lambda: self.browse())
+        for revision in revisions:
+            by_origin[revision.origin_id.id] |= revision
+        for document in self:
+            document.revision_ids = by_origin.get(document.origin_id.id) or document
+
+    @api.depends("document_type_id")
+    def _compute_review_interval_months(self):
+        for document in self:
+            document.review_interval_months = document.document_type_id.review_interval_months
+
+    @api.depends("state", "effective_date", "last_review_date", "review_interval_months")
+    def _compute_next_review_date(self):
+        for document in self:
+            start = document.last_review_date or document.effective_date
+            if document.state == "effective" and start and document.review_interval_months > 0:
+                document.next_review_date = start + relativedelta(months=document.review_interval_months)
+            else:
+                document.next_review_date = False
+
+    @api.depends("next_review_date", "document_type_id.review_notice_days")
+    def _compute_review_reminder_date(self):
+        for document in self:
+            notice = document.document_type_id.review_notice_days
+            document.review_reminder_date = document.next_review_date and document.next_review_date - timedelta(
+                days=notice
+            )
+
+    @api.depends("next_review_date")
+    def _compute_review_reminder_sent(self):
+        # a new due date deserves a new reminder
+        self.review_reminder_sent = False
+
+    @api.depends("review_ids")
+    def _compute_review_count(self):
+        counts = dict(
+            self.env["svcms.document.review"]._read_group(
+                [("document_id", "in", self.ids)], ["document_id"], ["__count"]
+            )
+        )
+        for document in self:
+            document.review_count = counts.get(document, 0)
+
+    @api.depends("reader_department_ids", "reader_job_ids", "reader_employee_ids", "company_id")
+    def _compute_required_reader_ids(self):
+        departments = self.reader_department_ids
+        jobs = self.reader_job_ids
+        named = self.reader_employee_ids
+        employees = self.env["hr.employee"]
+        if departments or jobs or named:
+            # one search for the whole batch, split per document below
+            employees = (
+                self.env["hr.employee"]
+                .sudo()
+                .search(
+                    [
+                        "|",
+                        "|",
+                        ("id", "in", named.ids),
+                        ("department_id", "in", departments.ids),
+                        ("job_id", "in", jobs.ids),
+                    ]
+                )
+            )
+        for document in self:
+            document.required_reader_ids = employees.filtered(
+                lambda e, d=document: e.company_id == d.company_id
+                and (
+                    e in d.reader_employee_ids
+                    or e.department_id in d.reader_department_ids
+                    or e.job_id in d.reader_job_ids
+                )
+            )
+
+    @api.depends("acknowledgement_ids.state")
+    def _compute_acknowledgement_stats(self):
+        groups = self.env["svcms.document.acknowledgement"]._read_group(
+            [("document_id", "in", self.ids), ("state", "!=", "cancelled")], ["document_id", "state"], ["__count"]
+        )
+        total = defaultdict(int)
+        pending = defaultdict(int)
+        for document, state, count in groups:
+            total[document] += count
+            if state == "pending":
+                pending[document] += count
+        for document in self:
+            document.acknowledgement_count = total[document]
+            document.acknowledgement_pending_count = pending[document]
+
+    @api.depends("acknowledgement_ids.state")
+    @api.depends_context("uid")
+    def _compute_is_pending_reader(self):
+        pending = self.env["svcms.document.acknowledgement"].search(
+            [("document_id", "in", self.ids), ("user_id", "=", self.env.uid), ("state", "=", "pending")]
+        )
+        for document in self:
+            document.is_pending_reader = document in pending.document_id
+
+    @api.depends("copy_ids.state")
+    def _compute_copy_count(self):
+        counts = dict(
+            self.env["svcms.document.copy"]._read_group(
+                [("document_id", "in", self.ids), ("state", "=", "issued")], ["document_id"], ["__count"]
+            )
+        )
+        for document in self:
+            document.copy_count = counts.get(document, 0)
+
+    @api.depends("number", "revision", "name")
+    def _compute_display_name(self):
+        for document in self:
+            reference = " ".join(part for part in (document.number, document.revision) if part)
+            document.display_name = f"[{reference}] {document.name}" if reference else document.name
+
+    # ------------------------------------------------------------------ constraints
+
+    @api.constrains("number", "company_id", "previous_revision_id")
+    def _check_number_belongs_to_one_document(self):
+        for document in self.filtered("number"):
+            previous = document.previous_revision_id
+            if previous and previous.number != document.number:
+                raise ValidationError(self.env._("A revision keeps the number of its document: %s.", previous.number))
+            others = self.sudo().search(
+                [
+                    ("number", "=", document.number),
+                    ("company_id", "=", document.company_id.id),
+                    ("origin_id", "!=", document.origin_id.id),
+                    ("id", "!=", document.id),
+                ],
+                limit=1,
+            )
+            if others:
+                raise ValidationError(
+                    self.env._(
+                        "Number %(number)s is already used by “%(title)s”: a number identifies one document, "
+                        "whose revisions all share it.",
+                        number=document.number,
+                        title=others.name,
+                    )
+                )
+
+    @api.constrains("review_interval_months")
+    def _check_review_interval(self):
+        if any(document.review_interval_months < 0 for document in self):
+            raise ValidationError(self.env._("The review interval cannot be negative."))
+
+    # ------------------------------------------------------------------ CRUD
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.check_access("create")  # before numbers are drawn for a refused creation
+        if not self.env.su:
+            for vals in vals_list:
+                if vals.get("state", "draft") != "draft" or (WORKFLOW_FIELDS - {"state"}) & vals.keys():
+                    raise UserError(
+                        self.env._("A controlled document starts as a draft: it becomes effective only by approval.")
+                    )
+        for vals in vals_list:
+            previous = self.browse(vals.get("previous_revision_id"))
+            if previous:
+                # a revision is the same document: same number, type, system and company
+                previous._check_new_revision_allowed()
+                vals.update(
+                    number=previous.number,
+                    document_type_id=previous.document_type_id.id,
+                    management_system_id=previous.management_system_id.id,
+                    company_id=previous.company_id.id,
+                )
+            doc_type = self.env["svcms.document.type"].browse(vals.get("document_type_id"))
+            if not doc_type:
+                continue
+            if not vals.get("revision"):
+                vals["revision"] = (
+                    doc_type._next_revision(previous.revision) if previous else doc_type._first_revision()
+                )
+            if not vals.get("number"):
+                vals["number"] = self._next_number(
+                    doc_type,
+                    self.env["svcms.management.system"].browse(vals.get("management_system_id")),
+                    self.env["res.company"].browse(vals.get("company_id")) or self.env.company,
+                )
+        # hr.employee is private to HR officers: the readers picked from the public employee directory are
+        # linked as superuser, once the documents themselves passed the usual access checks
+        reader_commands = [vals.pop("reader_employee_ids", None) for vals in vals_list]
+        documents = super().create(vals_list)
+        for document, commands in zip(documents, reader_commands, strict=True):
+            if commands is not None:
+                super(SvcmsDocument, document.sudo()).write({"reader_employee_ids": commands})
+        return documents
+
+    def write(self, vals):
+        if not self.env.su and WORKFLOW_FIELDS & vals.keys():
+            raise UserError(
+                self.env._(
+                    "The status and approval trail of a controlled document change only through its workflow "
+                    "buttons (Submit, Mark as Reviewed, Approve, New Revision, Mark as Obsolete)."
+                )
+            )
+        self._check_content_unlocked(vals.keys())
+        changed = set(vals)
+        vals = dict(vals)
+        reader_commands = vals.pop("reader_employee_ids", None)
+        result = super().write(vals)
+        if reader_commands is not None:
+            # see create(): hr.employee is private to HR officers
+            self.check_access("write")
+            super(SvcmsDocument, self.sudo()).write({"reader_employee_ids": reader_commands})
+        if READER_FIELDS & changed:
+            self.filtered(lambda d: d.state == "effective")._request_acknowledgements()
+        return result
+
+    def update_field_translations(self, field_name, translations, source_lang=""):
+        self._check_content_unlocked({field_name})
+        return super().update_field_translations(field_name, translations, source_lang=source_lang)
+
+    def _check_content_unlocked(self, field_names):
+        changed = CONTENT_FIELDS & set(field_names)
+        if not changed:
+            return
+        locked = self.filtered(lambda d: d.state in LOCKED_STATES)
+        if locked:
+            labels = ", ".join(sorted(self._fields[name]._description_string(self.env) for name in changed))
+            raise UserError(
+                self.env._(
+                    "%(document)s is %(state)s: its content (%(fields)s) can no longer change. "
+                    "Create a new revision to change it.",
+                    document=locked[0].display_name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[locked[0].state],
+                    fields=labels,
+                )
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_drafts(self):
+        if any(document.state != "draft" for document in self):
+            raise UserError(
+                self.env._(
+                    "Only draft documents can be deleted: withdraw an effective document by marking it obsolete."
+                )
+            )
+
+    def copy_data(self, default=None):
+        default = dict(default or {})
+        vals_list = super().copy_data(default=default)
+        if "name" not in default and "previous_revision_id" not in default:
+            for document, vals in zip(self, vals_list, strict=True):
+                vals["name"] = self.env._("%s (copy)", document.name)
+        return vals_list
+
+    # ------------------------------------------------------------------ numbering
+
+    @api.model
+    def _number_prefix(self, doc_type, system):
+        base = self.env["ir.config_parameter"].sudo().get_param("svcms_base.document_number_prefix", "MC")
+        parts = [base, system.code, doc_type.prefix or doc_type.code[:1].upper()]
+        return "-".join(part for part in parts if part) + "-"
+
+    @api.model
+    def _next_number(self, doc_type, system, company):
+        """Next free number for this type and management system, e.g. MC-SM-P-07."""
+        code = f"svcms.document.{doc_type.id}.{system.id or 0}"
+        sequences = self.env["ir.sequence"].sudo()
+        sequence = sequences.search([("code", "=", code), ("company_id", "=", company.id)], limit=1)
+        if not sequence:
+            sequence = sequences.create(
+                {
+                    "name": self.env._(
+                        "Controlled documents: %(type)s %(system)s", type=doc_type.name, system=system.code or ""
+                    ),
+                    "code": code,
+                    "padding": 2,
+                    "implementation": "no_gap",
+                    "company_id": company.id,
+                }
+            )
+        prefix = self._number_prefix(doc_type, system)
+        all_documents = self.sudo().with_context(active_test=False)
+        while True:
+            number = prefix + sequence._next()
+            # skip numbers given by hand (imported legacy documents)
+            if not all_documents.search_count([("number", "=", number), ("company_id", "=", company.id)], limit=1):
+                return number
+
+    # ------------------------------------------------------------------ workflow
+
+    def _check_state(self, *states):
+        for document in self:
+            if document.state not in states:
+                allowed = dict(self._fields["state"]._description_selection(self.env))
+                raise UserError(
+                    self.env._(
+                        "%(document)s is %(state)s: this action needs a document that is %(allowed)s.",
+                        document=document.display_name,
+                        state=allowed[document.state],
+                        allowed=" / ".join(allowed[s] for s in states),
+                    )
+                )
+
+    def action_submit(self):
+        self.check_access("write")
+        self._check_state("draft")
+        for document in self:
+            if document.previous_revision_id and not (document.change_summary or "").strip():
+                raise UserError(
+                    self.env._(
+                        "Describe what changed in revision %(revision)s before submitting it for review.",
+                        revision=document.revision,
+                    )
+                )
+        self.sudo().write(
+            {
+                "state": "review",
+                "submitted_by_id": self.env.uid,
+                "submitted_date": fields.Datetime.now(),
+                "reviewed_by_id": False,
+                "reviewed_date": False,
+            }
+        )
+        for document in self.sudo():
+            for reviewer in document.reviewer_ids:
+                document.activity_schedule(
+                    ACTIVITY_REVIEW_REQUEST,
+                    user_id=reviewer.id,
+                    summary=self.env._("Review %s", document.display_name),
+                )
+        return True
+
+    def action_mark_reviewed(self):
+        self.check_access("write")
+        self._check_state("review")
+        user = self.env.user
+        for document in self:
+            if document.reviewed_by_id:
+                raise UserError(self.env._("%s has already been reviewed.", document.display_name))
+            if document.author_id == user:
+                raise UserError(self.env._("The author cannot review their own document: %s.", document.display_name))
+            if document.reviewer_ids and user not in document.reviewer_ids:
+                raise UserError(self.env._("Only the designated reviewers may review %s.", document.display_name))
+        self.sudo().write({"reviewed_by_id": user.id, "reviewed_date": fields.Datetime.now()})
+        documents = self.sudo()
+        documents.activity_feedback([ACTIVITY_REVIEW_REQUEST], user_id=user.id)
+        documents.activity_unlink([ACTIVITY_REVIEW_REQUEST])
+        for document in documents.filtered("approver_id"):
+            document.activity_schedule(
+                ACTIVITY_APPROVAL_REQUEST,
+                user_id=document.approver_id.id,
+                summary=self.env._("Approve %s", document.display_name),
+            )
+        return True
+
+    def action_approve(self):
+        self.check_access("write")
+        user = self.env.user
+        if not user.has_group(APPROVER_GROUP):
+            raise AccessError(self.env._("Only document approvers can approve controlled documents."))
+        self._check_state("review")
+        for document in self:
+            if document.author_id == user:
+                raise UserError(
+                    self.env._("You wrote %s: its approval must come from someone else.", document.display_name)
+                )
+            if document.approver_id and document.approver_id != user:
+                raise UserError(
+                    self.env._(
+                        "%(document)s is to be approved by %(approver)s.",
+                        document=document.display_name,
+                        approver=document.approver_id.name,
+                    )
+                )
+            if not document.reviewed_by_id:
+                raise UserError(self.env._("%s must be reviewed before it is approved.", document.display_name))
+        self.sudo().write(
+            {
+                "state": "effective",
+                "approved_by_id": user.id,
+                "approved_date": fields.Datetime.now(),
+                "effective_date": fields.Date.context_today(self),
+            }
+        )
+        documents = self.sudo()
+        documents.activity_feedback([ACTIVITY_APPROVAL_REQUEST], user_id=user.id)
+        documents.activity_unlink([ACTIVITY_REVIEW_REQUEST, ACTIVITY_APPROVAL_REQUEST])
+        documents._supersede_previous_revisions()
+        documents._request_acknowledgements()
+        return True
+
+    def action_reset_draft(self):
+        self.check_access("write")
+        self._check_state("review")
+        self.sudo().write(
+            {
+                "state": "draft",
+                "submitted_by_id": False,
+                "submitted_date": False,
+                "reviewed_by_id": False,
+                "reviewed_date": False,
+            }
+        )
+        self.sudo().activity_unlink([ACTIVITY_REVIEW_REQUEST, ACTIVITY_APPROVAL_REQUEST])
+        return True
+
+    def action_obsolete(self):
+        self.check_access("read")
+        user = self.env.user
+        if not (user.has_group(APPROVER_GROUP) or user.has_group(MANAGER_GROUP)):
+            raise AccessError(self.env._("Only document approvers and managers can withdraw a document."))
+        self._check_state("effective")
+        self.sudo().write({"state": "obsolete", "obsolete_date": fields.Date.context_today(self)})
+        for document in self.sudo():
+            document.message_post(
+                body=self.env._("Revision %s withdrawn: marked obsolete.", document.revision),
+                message_type="notification",
+            )
+        self.sudo()._on_withdrawn()
+        return True
+
+    def _supersede_previous_revisions(self):
+        """The revisions these newly effective ones replace stop being in force."""
+        previous = self.search(
+            [("origin_id", "in", self.origin_id.ids), ("state", "=", "effective"), ("id", "not in", self.ids)]
+        )
+        today = fields.Date.context_today(self)
+        for document in self:
+            replaced = previous.filtered(lambda d, doc=document: d.origin_id == doc.origin_id)
+            if not replaced:
+                continue
+            replaced.write({"state": "superseded", "superseded_date": today, "superseded_by_id": document.id})
+            for old in replaced:
+                old.message_post(
+                    body=self.env._(
+                        "Revision %(old)s superseded by revision %(new)s.", old=old.revision, new=document.revision
+                    ),
+                    message_type="notification",
+                )
+            replaced._on_withdrawn()
+
+    def _on_withdrawn(self):
+        """A revision left force: its copies come back, nobody still has to read it or review it."""
+        self.env["svcms.document.copy"].search([("document_id", "in", self.ids), ("state", "=", "issued")])._withdraw()
+        self.env["svcms.document.acknowledgement"].search(
+            [("document_id", "in", self.ids), ("state", "=", "pending")]
+        )._cancel()
+        self.activity_unlink([ACTIVITY_PERIODIC_REVIEW, ACTIVITY_READ])
+
+    # ------------------------------------------------------------------ new revision
+
+    def action_new_revision(self):
+        self.ensure_one()
+        self.check_access("read")
+        self._check_new_revision_allowed()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Revision"),
+            "res_model": "svcms.document.new.revision",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_document_id": self.id},
+        }
+
+    def _check_new_revision_allowed(self):
+        self._check_state("effective")
+        open_revisions = self.search(
+            [("origin_id", "in", self.origin_id.ids), ("state", "in", ("draft", "review")), ("id", "not in", self.ids)]
+        )
+        if open_revisions:
+            raise UserError(
+                self.env._(
+                    "Revision %(revision)s of %(number)s is already in preparation: finish or delete it first.",
+                    revision=open_revisions[0].revision,
+                    number=open_revisions[0].number,
+                )
+            )
+
+    def _create_new_revision(self, major=False, change_summary=""):
+        """Copy this effective revision into a new draft with the next revision code and the same number."""
+        self.ensure_one()
+        self._check_new_revision_allowed()
+        new = self.copy(
+            {
+                "previous_revision_id": self.id,
+                "number": self.number,
+                "name": self.name,
+                "revision": self.document_type_id._next_revision(self.revision, major=major),
+                "change_summary": change_summary,
+                "author_id": self.env.uid,
+            }
+        )
+        new.message_post(
+            body=self.env._("New revision prepared from revision %s.", self.revision), message_type="notification"
+        )
+        return new
+
+    # ------------------------------------------------------------------ periodic review
+
+    def action_review_no_change(self):
+        self.ensure_one()
+        self.env["svcms.document.review"].create({"document_id": self.id, "result": "no_change"})
+        return True
+
+    def _check_can_review_periodically(self):
+        user = self.env.user
+        for document in self:
+            allowed = (
+                user in (document.owner_id | document.author_id)
+                or user.has_group(MANAGER_GROUP)
+                or user.has_group(APPROVER_GROUP)
+            )
+            if not allowed:
+                raise AccessError(
+                    self.env._(
+                        "Only the owner or author of %s, a document approver or a manager can record its review.",
+                        document.display_name,
+                    )
+                )
+
+    @api.model
+    def _cron_schedule_periodic_reviews(self, batch_size=200):
+        """Give each owner one review activity when their effective document's review comes due."""
+        domain = [
+            ("state", "=", "effective"),
+            ("review_reminder_sent", "=", False),
+            ("review_reminder_date", "<=", fields.Date.context_today(self)),
+        ]
+        documents = self.sudo().search(domain, limit=batch_size)
+        remaining = self.sudo().search_count(domain) - len(documents) if len(documents) == batch_size else 0
+        documents._schedule_periodic_review_activities()
+        documents.write({"review_reminder_sent": True})
+        if self.env.context.get("cron_id"):
+            self.env["ir.cron"]._commit_progress(len(documents), remaining=remaining)
+
+    def _schedule_periodic_review_activities(self):
+        activity_type = self.env.ref(ACTIVITY_PERIODIC_REVIEW)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        self.env["mail.activity"].sudo().create(
+            [
+                {
+                    "activity_type_id": activity_type.id,
+                    "res_model_id": model_id,
+                    "res_id": document.id,
+                    "user_id": (document.owner_id or document.author_id).id,
+                    "date_deadline": document.next_review_date,
+                    "summary": self.env._("Periodic review of %s", document.display_name),
+                    "automated": True,
+                }
+                for document in self
+                if document.owner_id or document.author_id
+            ]
+        )
+
+    # ------------------------------------------------------------------ read-and-understood
+
+    def action_request_acknowledgements(self):
+        self.check_access("read")
+        self._check_state("effective")
+        created = self.sudo()._request_acknowledgements()
+        message = (
+            self.env._("%s readers asked to confirm.", len(created))
+            if created
+            else self.env._("Every required reader has already been asked.")
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": "info", "sticky": False},
+        }
+
+    def _request_acknowledgements(self):
+        """One pending acknowledgement per required reader with a user, for each effective revision."""
+        documents = self.filtered(lambda d: d.state == "effective")
+        if not documents:
+            return self.env["svcms.document.acknowledgement"]
+        acknowledgements = self.env["svcms.document.acknowledgement"].sudo()
+        existing = {
+            (ack.document_id.id, ack.employee_id.id)
+            for ack in acknowledgements.search([("document_id", "in", documents.ids)])
+        }
+        return acknowledgements.create(
+            [
+                {"document_id": document.id, "employee_id": employee.id}
+                for document in documents
+                for employee in document.required_reader_ids
+                if employee.user_id and (document.id, employee.id) not in existing
+            ]
+        )
+
+    def action_confirm_read(self):
+        self.check_access("read")
+        lines = self.env["svcms.document.acknowledgement"].search(
+            [("document_id", "in", self.ids), ("user_id", "=", self.env.uid), ("state", "=", "pending")]
+        )
+        if not lines:
+            raise UserError(self.env._("You have no pending read confirmation for this document."))
+        lines.action_confirm()
+        return True
+
+    # ------------------------------------------------------------------ buttons and reports
+
+    def action_view_copies(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("svcms_base.action_svcms_document_copy")
+        action["domain"] = [("document_id", "=", self.id)]
+        action["context"] = {"default_document_id": self.id}
+        return action
+
+    def action_view_acknowledgements(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("svcms_base.action_svcms_document_acknowledgement")
+        action["domain"] = [("document_id", "=", self.id)]
+        action["context"] = {"search_default_filter_pending": 1}
+        return action
+
+    def action_view_reviews(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("svcms_base.action_svcms_document_review")
+        action["domain"] = [("document_id", "=", self.id)]
+        action["context"] = {"default_document_id": self.id}
+        return action
+
+    def action_print_manual(self):
+        self.ensure_one()
+        if self.document_type_code != "manual":
+            raise UserError(self.env._("%s is not a manual.", self.display_name))
+        return self.env.ref("svcms_base.action_report_manual").report_action(self)
+
+    def _get_manual_procedures(self):
+        """Annex: effective procedures of the manual's management system."""
+        self.ensure_one()
+        return (
+            self.sudo()
+            .search(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("management_system_id", "=", self.management_system_id.id),
+                    ("document_type_code", "=", "procedure"),
+                    ("state", "=", "effective"),
+                ],
+                order="number",
+            )
+            .with_env(self.env)
+        )
+
+    def _get_manual_raci(self):
+        """Annex: responsibility allocation table (processes x roles) of the manual's management system."""
+        self.ensure_one()
+        processes = (
+            self.env["svcms.process"]
+            .sudo()
+            .search(
+                [("company_id", "=", self.company_id.id), ("management_system_id", "=", self.management_system_id.id)]
+            )
+        )
+        roles = {}
+        cells = defaultdict(list)
+        for line in processes.raci_line_ids:
+            key = (line.department_id.id, line.job_id.id)
+            if key not in roles:
+                roles[key] = " / ".join(name for name in (line.department_id.name, line.job_id.name) if name)
+            cells[line.process_id.id, key].append(line.raci)
+        # departments first, then jobs, in a stable order: the table's columns
+        role_keys = sorted(roles, key=lambda key: (not key[0], key[0] or key[1]))
+        rows = [
+            {
+                "process": process.display_name,
+                "cells": ["/".join(sorted(set(cells[process.id, key]), key="RACI".index)) for key in role_keys],
+            }
+            for process in processes
+            if process.raci_line_ids
+        ]
+        return {"roles": [roles[key] for key in role_keys], "rows": rows}
+
+    def _get_manual_departments(self):
+        """Annex: organisation chart, the company's departments as a tree (root departments first)."""
+        self.ensure_one()
+        departments = (
+            self.env["hr.department"].sudo().search([("company_id", "in", (self.company_id.id, False))], order="name")
+        )
+        children = defaultdict(list)
+        for department in departments:
+            parent = department.parent_id if department.parent_id in departments else None
+            children[parent.id if parent else False].append(department)
+        return children
+
+    def _get_manual_revisions(self):
+        self.ensure_one()
+        return self.revision_ids.filtered(lambda d: d.state in LOCKED_STATES or d == self)

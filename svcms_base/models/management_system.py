@@ -44,3 +44,77 @@ class SvcmsManagementSystem(models.Model):
     def _compute_display_name(self):
         for system in self:
             system.display_name = f"[{system.code}] {system.name}" if system.code else system.name
+
+    # ------------------------------------------------------------------ overview
+    due_review_count = fields.Integer(compute="_compute_overview", string="Documents Due for Review")
+    unconfirmed_reader_count = fields.Integer(compute="_compute_overview", string="Unconfirmed Readers")
+    off_target_objective_count = fields.Integer(compute="_compute_overview", string="Objectives Off Target")
+    high_risk_count = fields.Integer(compute="_compute_overview", string="High Risks")
+    certification_alert_count = fields.Integer(
+        compute="_compute_overview",
+        string="Expiring Certifications",
+        help="Required certifications and trainings of the company's employees that expired or expire within 30 days.",
+    )
+
+    def _overview_domains(self):
+        """What each overview counter counts, per management system (certifications: per company)."""
+        review_horizon = fields.Date.add(fields.Date.context_today(self), days=30)
+        return {
+            "due_review_count": (
+                "svcms.document",
+                [("state", "=", "effective"), ("next_review_date", "<=", review_horizon)],
+                "management_system_id",
+            ),
+            "unconfirmed_reader_count": (
+                "svcms.document.acknowledgement",
+                [("state", "=", "pending")],
+                "document_id.management_system_id",
+            ),
+            "off_target_objective_count": (
+                "svcms.objective",
+                [("status", "=", "off_target")],
+                "management_system_id",
+            ),
+            "high_risk_count": (
+                "svcms.risk",
+                [("level", "in", ("high", "critical")), ("state", "!=", "closed")],
+                "management_system_id",
+            ),
+            "certification_alert_count": (
+                "svcms.competence.gap",
+                [("status", "in", ("expired", "expiring")), ("item_type", "=", "certification")],
+                "company_id",
+            ),
+        }
+
+    @api.depends_context("company")
+    def _compute_overview(self):
+        # One aggregate per counter for all systems shown, whatever their number.
+        for field_name, (model, domain, group_field) in self._overview_domains().items():
+            groups = self.env[model]._read_group(
+                [*domain, (group_field, "in", (self.company_id if group_field == "company_id" else self).ids)],
+                [group_field],
+                ["__count"],
+            )
+            counts = {group.id: count for group, count in groups}
+            for system in self:
+                key = system.company_id.id if group_field == "company_id" else system.id
+                system[field_name] = counts.get(key, 0)
+
+    def action_open_overview_records(self):
+        """Open the records behind one counter of the overview (the counter's name is in the context)."""
+        self.ensure_one()
+        field_name = self.env.context.get("overview_counter")
+        if field_name not in self._overview_domains():
+            return False
+        model, domain, group_field = self._overview_domains()[field_name]
+        key = self.company_id.id if group_field == "company_id" else self.id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self._fields[field_name].get_description(self.env)["string"],
+            "res_model": model,
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": [*domain, (group_field, "=", key)],
+            "context": {"create": False},
+        }

@@ -1,0 +1,821 @@
+import json
+from collections import defaultdict
+from datetime import timedelta
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.fields import Domain
+from odoo.tools import SQL, format_datetime
+
+from .sla_clock import ClockRegistry
+
+# Columns the engine reads and writes in bulk, with their SQL types (for jsonb_to_recordset).
+LINE_COLUMNS = {
+    "id": "int",
+    "res_model": "varchar",
+    "res_id": "int",
+    "company_id": "int",
+    "partner_id": "int",
+    "team_id": "int",
+    "user_id": "int",
+    "policy_id": "int",
+    "target_id": "int",
+    "metric": "varchar",
+    "calendar_id": "int",
+    "tz": "varchar",
+    "agreement_id": "int",
+    "over_limit": "bool",
+    "excluded": "bool",
+    "request_datetime": "timestamp",
+    "start_datetime": "timestamp",
+    "target_seconds": "int",
+    "clock": "varchar",
+    "stop_cause": "varchar",
+    "state": "varchar",
+    "breached": "bool",
+    "breach_datetime": "timestamp",
+    "outcome_datetime": "timestamp",
+    "deadline": "timestamp",
+    "stop_datetime": "timestamp",
+    "consumed_seconds": "int",
+    "paused_seconds": "int",
+    "clock_since": "timestamp",
+    "notify_level": "int",
+    "notify_next": "timestamp",
+    "warning_sent": "bool",
+    "escalation_level": "int",
+}
+# What a (re)derivation may change on an existing line.
+DERIVED_COLUMNS = [
+    "company_id",
+    "partner_id",
+    "team_id",
+    "user_id",
+    "policy_id",
+    "target_id",
+    "metric",
+    "calendar_id",
+    "tz",
+    "target_seconds",
+    "clock",
+    "stop_cause",
+    "state",
+    "breached",
+    "breach_datetime",
+    "outcome_datetime",
+    "deadline",
+    "stop_datetime",
+    "consumed_seconds",
+    "paused_seconds",
+    "clock_since",
+    "notify_next",
+]
+SEGMENT_COLUMNS = {
+    "id": "int",
+    "line_id": "int",
+    "company_id": "int",
+    "kind": "varchar",
+    "date_start": "timestamp",
+    "date_end": "timestamp",
+    "reason": "varchar",
+    "work_seconds": "int",
+}
+
+
+def _json_value(value):
+    if hasattr(value, "isoformat"):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return value
+
+
+def _jsonb(rows, columns):
+    return json.dumps([{col: _json_value(row.get(col)) for col in columns} for row in rows])
+
+
+def _recordset_sql(columns, types):
+    return SQL(", ").join(SQL("%s %s", SQL.identifier(col), SQL(types[col])) for col in columns)
+
+
+def next_notification(line, rule, clock):
+    """When the next warning or escalation of ``line`` is due (None when none is pending).
+
+    Share-of-target steps fall where that much working time has been consumed; after-breach
+    steps fall that much working time after the deadline (wall-clock time when the policy
+    notifies outside working hours). Unless the policy allows it, a due time outside working time
+    moves to the start of the next working interval.
+    """
+    steps = rule["steps"]
+    level = line["notify_level"] or 0
+    if line["clock"] != "running" or level >= len(steps):
+        return None
+    step = steps[level]
+    since, consumed = line["clock_since"], line["consumed_seconds"] or 0
+    if step["percent"] is not None:
+        point = round(step["percent"] * line["target_seconds"] / 100)
+        due = since if point <= consumed else clock.add(since, point - consumed)
+    else:
+        deadline = line["deadline"]
+        if not deadline:
+            return None
+        delay = step["after_breach_seconds"] or 0
+        due = deadline + timedelta(seconds=delay) if rule["outside_hours"] else clock.add(deadline, delay)
+    if due and not rule["outside_hours"]:
+        due = clock.next_working(due)
+    return due
+
+
+def derive(line, segments, rule, clock, now):
+    """Recompute everything the clock shows from the segments of ``line`` (in place).
+
+    The working time of every closed running segment is counted again on ``clock`` (the line's
+    calendar and timezone), paused and stopped segments count for nothing: replaying a line on a
+    new target or calendar therefore keeps its pauses and never counts working time twice.
+    The deadline is the instant the consumed working time reaches the target.
+    """
+    target = line["target_seconds"]
+    consumed = paused = 0
+    deadline = None
+    open_segment = None
+    for segment in segments:
+        end = segment["date_end"]
+        if end is None:
+            open_segment = segment
+            continue
+        if segment["kind"] == "running":
+            work = clock.work_seconds(segment["date_start"], end)
+            if work != segment.get("work_seconds"):
+                segment["work_seconds"] = work
+                segment["dirty"] = True
+            if deadline is None and consumed + work >= target:
+                deadline = clock.add(segment["date_start"], target - consumed)
+            consumed += work
+        elif segment["kind"] == "paused":
+            paused += int((end - segment["date_start"]).total_seconds())
+    kind = open_segment["kind"] if open_segment else "stopped"
+    since = open_segment["date_start"] if open_segment else line.get("stop_datetime") or now
+    if deadline is None and kind != "paused":
+        # running: when the remaining time will be consumed; stopped: where the deadline stood
+        deadline = clock.add(since, target - consumed)
+    reference = since if kind == "stopped" else now
+    breached = bool(deadline and deadline < reference)
+    if kind == "stopped" and line.get("stop_cause") in ("cancel", "policy"):
+        state = "cancelled"
+    elif breached:
+        state = "breached"
+    elif kind == "stopped":
+        state = "met"
+    else:
+        state = kind
+    line.update(
+        clock=kind,
+        clock_since=since,
+        consumed_seconds=consumed,
+        paused_seconds=paused,
+        deadline=deadline,
+        breached=breached,
+        breach_datetime=deadline if breached else None,
+        stop_datetime=since if kind == "stopped" else None,
+        state=state,
+        outcome_datetime=(deadline if breached else since if state == "met" else None),
+    )
+    line["notify_next"] = next_notification(line, rule, clock) if rule else None
+    return line
+
+
+class SvcmsSlaLine(models.Model):
+    """The clock of one target on one record (one line per record and metric).
+
+    The engine keeps these rows with a few set-based SQL statements per batch (whatever the
+    number of records); users read them, and an approved exception excludes them from compliance.
+    """
+
+    _name = "svcms.sla.line"
+    _description = "SLA Line"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "start_datetime desc, id desc"
+    _rec_name = "target_id"
+
+    res_model = fields.Char(string="Record Model", required=True, index=True, readonly=True)
+    res_id = fields.Many2oneReference(string="Record ID", model_field="res_model", required=True, readonly=True)
+    res_name = fields.Char(string="Record", compute="_compute_res_name")
+    company_id = fields.Many2one("res.company", index=True, readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", index=True, readonly=True)
+    team_id = fields.Many2one("hr.department", string="Team", index=True, readonly=True)
+    user_id = fields.Many2one("res.users", string="Responsible", index=True, readonly=True)
+    policy_id = fields.Many2one(
+        "svcms.sla.policy", required=True, ondelete="restrict", index=True, readonly=True, tracking=True
+    )
+    target_id = fields.Many2one(
+        "svcms.sla.target", required=True, ondelete="restrict", index=True, readonly=True, tracking=True
+    )
+    metric = fields.Selection(
+        selection=lambda self: self.env["svcms.sla.target"]._selection_metric(), required=True, readonly=True
+    )
+    calendar_id = fields.Many2one("resource.calendar", string="Working Calendar", readonly=True, tracking=True)
+    tz = fields.Char(string="Timezone", readonly=True)
+    agreement_id = fields.Many2one("svcms.sla.agreement", index=True, readonly=True, ondelete="set null")
+    over_limit = fields.Boolean(
+        string="Beyond Workload Limit", readonly=True, help="The request exceeded the agreement's workload limit."
+    )
+    exception_id = fields.Many2one(
+        "svcms.sla.exception", string="Approved Exception", readonly=True, ondelete="set null", index="btree_not_null"
+    )
+    excluded = fields.Boolean(
+        string="Excluded from Compliance",
+        compute="_compute_excluded",
+        store=True,
+        help="Beyond the workload limit or covered by an approved exception.",
+    )
+    request_datetime = fields.Datetime(string="Requested On", readonly=True)
+    start_datetime = fields.Datetime(string="Clock Started", readonly=True, index=True)
+    target_seconds = fields.Integer(readonly=True)
+    clock = fields.Selection(
+        [("running", "Running"), ("paused", "Paused"), ("stopped", "Stopped")],
+        readonly=True,
+        default="running",
+    )
+    stop_cause = fields.Selection(
+        [
+            ("stop", "Target Reached"),
+            ("event", "Event"),
+            ("cancel", "Cancelled"),
+            ("policy", "No Longer Applicable"),
+        ],
+        readonly=True,
+    )
+    state = fields.Selection(
+        [
+            ("running", "Running"),
+            ("paused", "Paused"),
+            ("met", "Met"),
+            ("breached", "Breached"),
+            ("cancelled", "Cancelled"),
+        ],
+        string="Status",
+        readonly=True,
+        default="running",
+        index=True,
+    )
+    breached = fields.Boolean(readonly=True)
+    breach_datetime = fields.Datetime(string="Breached On", readonly=True)
+    outcome_datetime = fields.Datetime(
+        string="Outcome Date", readonly=True, index=True, help="When the line was met or breached."
+    )
+    deadline = fields.Datetime(readonly=True)
+    stop_datetime = fields.Datetime(string="Stopped On", readonly=True)
+    consumed_seconds = fields.Integer(readonly=True, help="Working time of the closed running segments.")
+    paused_seconds = fields.Integer(readonly=True, help="Wall-clock time of the closed paused segments.")
+    clock_since = fields.Datetime(readonly=True, help="Start of the current segment.")
+    notify_level = fields.Integer(readonly=True, help="Warnings and escalation steps already sent.")
+    notify_next = fields.Datetime(string="Next Notification", readonly=True)
+    warning_sent = fields.Boolean(readonly=True)
+    escalation_level = fields.Integer(readonly=True)
+    segment_ids = fields.One2many("svcms.sla.segment", "line_id", string="Clock Segments", readonly=True)
+    target_hours = fields.Float(string="Target Time", compute="_compute_live")
+    consumed_hours = fields.Float(string="Working Time Consumed", compute="_compute_live")
+    remaining_hours = fields.Float(string="Working Time Remaining", compute="_compute_live")
+    paused_hours = fields.Float(string="Time Paused", compute="_compute_live")
+    progress = fields.Float(string="Consumed (%)", compute="_compute_live")
+    explanation = fields.Text(compute="_compute_explanation")
+
+    _record_metric_uniq = models.UniqueIndex("(res_model, res_id, metric)")
+    _open_deadline_idx = models.Index("(deadline) WHERE clock = 'running' AND breached IS NOT TRUE")
+    _notify_idx = models.Index("(notify_next) WHERE clock = 'running' AND notify_next IS NOT NULL")
+
+    # ------------------------------------------------------------------ display
+    @api.depends("over_limit", "exception_id")
+    def _compute_excluded(self):
+        for line in self:
+            line.excluded = line.over_limit or bool(line.exception_id)
+
+    @api.depends("res_model", "res_id")
+    def _compute_res_name(self):
+        by_model = defaultdict(list)
+        for line in self:
+            by_model[line.res_model].append(line.res_id)
+        names = {}
+        for model, ids in by_model.items():
+            if model in self.env:
+                records = self.env[model].sudo().browse(ids).exists()
+                names.update({(model, rec.id): rec.display_name for rec in records})
+        for line in self:
+            line.res_name = names.get((line.res_model, line.res_id), False)
+
+    @api.depends("target_id", "res_name")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = " - ".join(filter(None, [line.res_name, line.target_id.name]))
+
+    @api.depends("clock", "clock_since", "consumed_seconds", "paused_seconds", "target_seconds")
+    def _compute_live(self):
+        now = fields.Datetime.now()
+        clocks = ClockRegistry(self.env)
+        for line in self:
+            consumed, paused = line.consumed_seconds, line.paused_seconds
+            if line.clock == "running" and line.calendar_id and line.clock_since:
+                consumed += clocks.get(line.calendar_id.id, line.tz).work_seconds(line.clock_since, now)
+            elif line.clock == "paused" and line.clock_since:
+                paused += int((now - line.clock_since).total_seconds())
+            line.target_hours = line.target_seconds / 3600.0
+            line.consumed_hours = consumed / 3600.0
+            line.remaining_hours = max(line.target_seconds - consumed, 0) / 3600.0
+            line.paused_hours = paused / 3600.0
+            line.progress = 100.0 * consumed / line.target_seconds if line.target_seconds else 0.0
+
+    def _format(self, value):
+        return format_datetime(self.env, value, tz=self.tz, dt_format="yyyy-MM-dd HH:mm") if value else "-"
+
+    @staticmethod
+    def _hours_text(seconds):
+        minutes = round(seconds / 60)
+        return f"{minutes // 60}:{minutes % 60:02d}"
+
+    @api.depends("segment_ids", "deadline", "state")
+    def _compute_explanation(self):
+        for line in self:
+            if not line.start_datetime:
+                line.explanation = False
+                continue
+            running = sum(s.work_seconds for s in line.segment_ids if s.kind == "running" and s.date_end)
+            lines = [
+                self.env._(
+                    "Clock started %(start)s (%(tz)s) for %(target)s working hours on calendar %(calendar)s.",
+                    start=line._format(line.start_datetime),
+                    tz=line.tz,
+                    target=self._hours_text(line.target_seconds),
+                    calendar=line.calendar_id.display_name,
+                )
+            ]
+            for segment in line.segment_ids:
+                kind = dict(segment._fields["kind"]._description_selection(self.env))[segment.kind]
+                lines.append(
+                    self.env._(
+                        "- %(kind)s from %(start)s to %(end)s%(work)s: %(reason)s",
+                        kind=kind,
+                        start=line._format(segment.date_start),
+                        end=line._format(segment.date_end) if segment.date_end else self.env._("now"),
+                        work=self.env._(", %s working hours", self._hours_text(segment.work_seconds))
+                        if segment.kind == "running" and segment.date_end
+                        else "",
+                        reason=segment.reason or "",
+                    )
+                )
+            if line.clock == "paused" and not line.deadline:
+                lines.append(
+                    self.env._(
+                        "Paused: %(remaining)s working hours remain; the deadline is set again when the clock resumes.",
+                        remaining=self._hours_text(max(line.target_seconds - running, 0)),
+                    )
+                )
+            else:
+                lines.append(
+                    self.env._(
+                        "Deadline %(deadline)s: %(consumed)s working hours consumed in closed running segments, "
+                        "paused time not counted, remaining time planned on the calendar from %(since)s.",
+                        deadline=line._format(line.deadline),
+                        consumed=self._hours_text(running),
+                        since=line._format(line.clock_since),
+                    )
+                )
+            line.explanation = "\n".join(lines)
+
+    def action_open_record(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def action_request_exception(self):
+        lines = self.filtered(lambda line: line.state != "cancelled")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Request an SLA Exception"),
+            "res_model": "svcms.sla.exception",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_line_ids": [fields.Command.set(lines.ids)],
+                "default_company_id": lines[:1].company_id.id or self.env.company.id,
+            },
+        }
+
+    # ------------------------------------------------------------------ engine: read
+    @api.model
+    def _sla_fetch(self, res_model, res_ids):
+        """Lines and their segments of some records, as plain dicts: {res_id: [line, ...]}."""
+        self.flush_model()
+        self.env["svcms.sla.segment"].flush_model()
+        columns = SQL(", ").join(SQL.identifier(col) for col in LINE_COLUMNS)
+        rows = self.env.execute_query_dict(
+            SQL(
+                "SELECT %s FROM svcms_sla_line WHERE res_model = %s AND res_id = ANY(%s) ORDER BY id",
+                columns,
+                res_model,
+                list(res_ids),
+            )
+        )
+        if not rows:
+            return {}
+        lines = {row["id"]: dict(row, segments=[]) for row in rows}
+        segments = self.env.execute_query_dict(
+            SQL(
+                "SELECT id, line_id, company_id, kind, date_start, date_end, reason, work_seconds "
+                "FROM svcms_sla_segment WHERE line_id = ANY(%s) ORDER BY line_id, date_start, id",
+                list(lines),
+            )
+        )
+        for segment in segments:
+            lines[segment["line_id"]]["segments"].append(segment)
+        result = defaultdict(list)
+        for line in lines.values():
+            result[line["res_id"]].append(line)
+        return result
+
+    # ------------------------------------------------------------------ engine: write
+    @api.model
+    def _sla_commit(self, new_lines, changed_lines):
+        """Store new lines (with their first segment) and changed lines in a few statements.
+
+        ``new_lines``: line dicts with ``segments`` holding one open segment.
+        ``changed_lines``: line dicts as returned by `_sla_fetch`, re-derived; their new segments
+        have no id, their closed or recounted ones carry ``dirty``.
+        """
+        cr = self.env.cr
+        uid = self.env.uid
+        now = fields.Datetime.now()
+        self.flush_model()
+        self.env["svcms.sla.segment"].flush_model()
+        if new_lines:
+            columns = [col for col in LINE_COLUMNS if col != "id"]
+            rows = []
+            for line in new_lines:
+                first = line["segments"][0]
+                rows.append(dict(line, segment_kind=first["kind"], segment_reason=first.get("reason")))
+            types = dict(LINE_COLUMNS, segment_kind="varchar", segment_reason="varchar")
+            column_list = SQL(", ").join(SQL.identifier(col) for col in columns)
+            cr.execute(
+                SQL(
+                    """
+                    WITH data AS (
+                        SELECT * FROM jsonb_to_recordset(%(data)s::jsonb) AS d(%(types)s)
+                    ), inserted AS (
+                        INSERT INTO svcms_sla_line (%(columns)s, create_uid, create_date, write_uid, write_date)
+                        SELECT %(columns)s, %(uid)s, %(now)s, %(uid)s, %(now)s FROM data
+                        RETURNING id, res_id, metric, company_id, clock_since
+                    )
+                    INSERT INTO svcms_sla_segment
+                        (line_id, company_id, kind, date_start, reason, work_seconds,
+                         create_uid, create_date, write_uid, write_date)
+                    SELECT i.id, i.company_id, d.segment_kind, i.clock_since, d.segment_reason, 0,
+                           %(uid)s, %(now)s, %(uid)s, %(now)s
+                    FROM inserted i JOIN data d ON d.res_id = i.res_id AND d.metric = i.metric
+                    """,
+                    data=_jsonb(rows, [*columns, "segment_kind", "segment_reason"]),
+                    types=_recordset_sql([*columns, "segment_kind", "segment_reason"], types),
+                    columns=column_list,
+                    uid=uid,
+                    now=now,
+                )
+            )
+        if changed_lines:
+            assignments = SQL(", ").join(
+                SQL("%s = d.%s", SQL.identifier(col), SQL.identifier(col)) for col in DERIVED_COLUMNS
+            )
+            cr.execute(
+                SQL(
+                    """
+                    UPDATE svcms_sla_line l SET %(assignments)s, write_uid = %(uid)s, write_date = %(now)s
+                    FROM jsonb_to_recordset(%(data)s::jsonb) AS d(%(types)s)
+                    WHERE l.id = d.id
+                    """,
+                    assignments=assignments,
+                    data=_jsonb(changed_lines, ["id", *DERIVED_COLUMNS]),
+                    types=_recordset_sql(["id", *DERIVED_COLUMNS], LINE_COLUMNS),
+                    uid=uid,
+                    now=now,
+                )
+            )
+            closed = [s for line in changed_lines for s in line["segments"] if s.get("id") and s.get("dirty")]
+            if closed:
+                cr.execute(
+                    SQL(
+                        """
+                        UPDATE svcms_sla_segment s
+                           SET date_end = d.date_end, work_seconds = d.work_seconds,
+                               write_uid = %(uid)s, write_date = %(now)s
+                        FROM jsonb_to_recordset(%(data)s::jsonb) AS d(%(types)s)
+                        WHERE s.id = d.id
+                        """,
+                        data=_jsonb(closed, ["id", "date_end", "work_seconds"]),
+                        types=_recordset_sql(["id", "date_end", "work_seconds"], SEGMENT_COLUMNS),
+                        uid=uid,
+                        now=now,
+                    )
+                )
+            opened = [
+                dict(s, line_id=line["id"], company_id=line["company_id"])
+                for line in changed_lines
+                for s in line["segments"]
+                if not s.get("id")
+            ]
+            if opened:
+                columns = ["line_id", "company_id", "kind", "date_start", "date_end", "reason", "work_seconds"]
+                cr.execute(
+                    SQL(
+                        """
+                        INSERT INTO svcms_sla_segment (%(columns)s, create_uid, create_date, write_uid, write_date)
+                        SELECT %(columns)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                        FROM jsonb_to_recordset(%(data)s::jsonb) AS d(%(types)s)
+                        """,
+                        columns=SQL(", ").join(SQL.identifier(col) for col in columns),
+                        data=_jsonb(opened, columns),
+                        types=_recordset_sql(columns, SEGMENT_COLUMNS),
+                        uid=uid,
+                        now=now,
+                    )
+                )
+        if new_lines or changed_lines:
+            self.invalidate_model()
+            self.env["svcms.sla.segment"].invalidate_model()
+
+    # ------------------------------------------------------------------ engine: replays
+    @api.model
+    def _sla_resync(self, domain):
+        """Re-evaluate the records owning the lines of ``domain`` (replays them on today's settings)."""
+        groups = self.sudo()._read_group(Domain(domain), ["res_model"], ["res_id:array_agg"])
+        for res_model, res_ids in groups:
+            if res_model in self.env:
+                self.env[res_model].sudo().browse(list(set(res_ids))).exists()._svcms_sla_sync()
+
+    @api.model
+    def _sla_replay_policies(self, policies, whole_model=False):
+        """Re-evaluate the records a policy change may concern.
+
+        A new target, duration or calendar concerns the records the policies already cover; a new
+        filter, order or activation may concern every open record of their models.
+        """
+        if whole_model:
+            scope = [("res_model", "in", list(set(policies.mapped("res_model"))))]
+        else:
+            scope = [("policy_id", "in", policies.ids)]
+        self._sla_resync([*scope, "|", ("clock", "!=", "stopped"), ("stop_cause", "in", ["policy", "cancel"])])
+
+    @api.model
+    def _sla_replay_calendars(self, calendars=None):
+        domain = [("clock", "!=", "stopped")]
+        if calendars:
+            domain.append(("calendar_id", "in", calendars.ids))
+        self._sla_resync(domain)
+
+    # ------------------------------------------------------------------ cron
+    @api.model
+    def _cron_check_deadlines(self, batch_size=5000):
+        """Flag breaches and send due warnings and escalations, in bounded batches.
+
+        Every batch is a locked (SKIP LOCKED) set-based statement, so two workers never take the
+        same lines; flags on the lines make every notification go out exactly once.
+        """
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        while True:
+            now = fields.Datetime.now()
+            done = len(self._sla_detect_breaches(now, batch_size))
+            done += self._sla_send_notifications(now, batch_size)
+            remaining = self._sla_pending_count(now)
+            if in_cron:
+                time_left = self.env["ir.cron"]._commit_progress(done, remaining=remaining)
+                if not time_left:
+                    break
+            if not remaining or not done:
+                break
+
+    @api.model
+    def _sla_pending_count(self, now):
+        self.flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT (SELECT count(*) FROM svcms_sla_line
+                         WHERE clock = 'running' AND breached IS NOT TRUE AND deadline < %(now)s)
+                     + (SELECT count(*) FROM svcms_sla_line
+                         WHERE clock = 'running' AND notify_next IS NOT NULL AND notify_next <= %(now)s)
+                """,
+                now=now,
+            )
+        )
+        return rows[0][0]
+
+    @api.model
+    def _sla_detect_breaches(self, now, limit):
+        """Mark running lines past their deadline as breached: one statement, whatever the batch size."""
+        self.flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH due AS (
+                    SELECT id FROM svcms_sla_line
+                     WHERE clock = 'running' AND breached IS NOT TRUE AND deadline < %(now)s
+                     ORDER BY deadline
+                     LIMIT %(limit)s
+                       FOR UPDATE SKIP LOCKED
+                )
+                UPDATE svcms_sla_line l
+                   SET breached = TRUE, state = 'breached', breach_datetime = l.deadline,
+                       outcome_datetime = l.deadline, write_uid = %(uid)s, write_date = %(now)s
+                  FROM due
+                 WHERE l.id = due.id
+                RETURNING l.id
+                """,
+                now=now,
+                limit=limit,
+                uid=self.env.uid,
+            )
+        )
+        if rows:
+            self.invalidate_model(["breached", "state", "breach_datetime", "outcome_datetime"])
+        return [row[0] for row in rows]
+
+    @api.model
+    def _sla_send_notifications(self, now, limit):
+        """Send the warnings and escalations that are due; return how many lines were handled."""
+        self.flush_model()
+        ids = [
+            row[0]
+            for row in self.env.execute_query(
+                SQL(
+                    """
+                    SELECT id FROM svcms_sla_line
+                     WHERE clock = 'running' AND notify_next IS NOT NULL AND notify_next <= %s
+                     ORDER BY notify_next
+                     LIMIT %s
+                       FOR UPDATE SKIP LOCKED
+                    """,
+                    now,
+                    limit,
+                )
+            )
+        ]
+        if not ids:
+            return 0
+        lines = self.sudo().browse(ids)
+        rules = lines.target_id._sla_rules()
+        clocks = ClockRegistry(self.env)
+        updates, to_send = [], []
+        for line in lines:
+            rule = rules[line.target_id.id]
+            clock = clocks.get(line.calendar_id.id, line.tz)
+            values = {
+                field: line[field]
+                for field in ("clock", "clock_since", "consumed_seconds", "target_seconds", "deadline", "notify_level")
+            }
+            if not rule["outside_hours"] and not clock.is_working(now):
+                # Due while nobody works: it waits for the next working time (sent then, once).
+                updates.append(
+                    {
+                        "id": line.id,
+                        "notify_level": line.notify_level,
+                        "notify_next": clock.next_working(now),
+                        "warning_sent": line.warning_sent,
+                        "escalation_level": line.escalation_level,
+                    }
+                )
+                continue
+            step = rule["steps"][line.notify_level] if line.notify_level < len(rule["steps"]) else None
+            values["notify_level"] = line.notify_level + 1
+            updates.append(
+                {
+                    "id": line.id,
+                    "notify_level": values["notify_level"],
+                    "notify_next": next_notification(values, rule, clock),
+                    "warning_sent": line.warning_sent or bool(step and step["kind"] == "warning"),
+                    "escalation_level": line.escalation_level + (1 if step and step["kind"] == "escalation" else 0),
+                }
+            )
+            if step:
+                to_send.append((line, step))
+        self._sla_notify(to_send, now)
+        columns = ["id", "notify_level", "notify_next", "warning_sent", "escalation_level"]
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE svcms_sla_line l
+                   SET notify_level = d.notify_level, notify_next = d.notify_next,
+                       warning_sent = d.warning_sent, escalation_level = d.escalation_level,
+                       write_uid = %(uid)s, write_date = %(now)s
+                  FROM jsonb_to_recordset(%(data)s::jsonb) AS d(%(types)s)
+                 WHERE l.id = d.id
+                """,
+                data=_jsonb(updates, columns),
+                types=_recordset_sql(columns, LINE_COLUMNS),
+                uid=self.env.uid,
+                now=now,
+            )
+        )
+        self.invalidate_model(["notify_level", "notify_next", "warning_sent", "escalation_level"])
+        return len(ids)
+
+    def _sla_recipients(self, step, managers):
+        """Users to notify for one line and one step (falls back to the policy's service level manager)."""
+        self.ensure_one()
+        if step["kind"] == "warning":
+            users = self.user_id
+        else:
+            escalation = self.env["svcms.sla.escalation"].browse(step["escalation_id"])
+            if escalation.notify == "responsible":
+                users = self.user_id
+            elif escalation.notify == "manager":
+                users = managers.get((self.res_model, self.res_id), self.env["res.users"])
+            elif escalation.notify == "users":
+                users = escalation.user_ids
+            else:
+                users = escalation.group_id.all_user_ids
+        users = users.filtered(lambda user: user.active and not user.share)
+        return users or self.policy_id.manager_id
+
+    def _sla_notify(self, to_send, now):
+        """Activities for the people concerned and a note on the record, for every (line, step)."""
+        if not to_send:
+            return
+        managers = {}
+        by_model = defaultdict(list)
+        for line, _step in to_send:
+            by_model[line.res_model].append(line.res_id)
+        for model, res_ids in by_model.items():
+            if model in self.env:
+                records = self.env[model].sudo().browse(res_ids).exists()
+                for record_id, users in records._svcms_sla_managers().items():
+                    managers[(model, record_id)] = users
+        warning_type = self.env.ref("svcms_base.mail_activity_type_sla_warning", raise_if_not_found=False)
+        escalation_type = self.env.ref("svcms_base.mail_activity_type_sla_escalation", raise_if_not_found=False)
+        activities, notes = [], defaultdict(dict)
+        notified = defaultdict(lambda: defaultdict(list))
+        line_model_id = self.env["ir.model"]._get_id(self._name)
+        for line, step in to_send:
+            users = line._sla_recipients(step, managers)
+            is_warning = step["kind"] == "warning"
+            values = {"target": line.target_id.name, "deadline": line._format(line.deadline)}
+            summary = (
+                self.env._("SLA warning: %(target)s due %(deadline)s", **values)
+                if is_warning
+                else self.env._("SLA escalation: %(target)s due %(deadline)s", **values)
+            )
+            escalation = self.env["svcms.sla.escalation"].browse(step["escalation_id"])
+            # Activities go on the record people work on; models without activities get them on the line.
+            on_record = line.res_model in self.env and "activity_ids" in self.env[line.res_model]._fields
+            activity_type = warning_type if is_warning else escalation_type
+            for user in users:
+                activities.append(
+                    {
+                        "res_model_id": self.env["ir.model"]._get_id(line.res_model) if on_record else line_model_id,
+                        "res_id": line.res_id if on_record else line.id,
+                        "activity_type_id": activity_type.id if activity_type else False,
+                        "summary": summary,
+                        "note": escalation.note or False,
+                        "user_id": user.id,
+                        "date_deadline": fields.Date.context_today(self.with_context(tz=line.tz or "UTC"), now),
+                    }
+                )
+            who = ", ".join(users.mapped("name")) or "-"
+            notes[line.res_model][line.res_id] = notes[line.res_model].get(line.res_id, Markup()) + Markup(
+                "<p>%s</p>"
+            ) % escape(self.env._("%(summary)s (notified: %(who)s)", summary=summary, who=who))
+            notified[line.res_model][step["kind"]].append(line)
+        if activities:
+            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(activities)
+        for model, bodies in notes.items():
+            if model in self.env and hasattr(self.env[model], "_message_log_batch"):
+                self.env[model].sudo().browse(list(bodies)).exists()._message_log_batch(bodies=bodies)
+        for model, by_kind in notified.items():
+            if model in self.env:
+                for kind, lines in by_kind.items():
+                    records = self.env[model].sudo().browse(list({line.res_id for line in lines})).exists()
+                    records._svcms_sla_notified(kind, self.browse([line.id for line in lines]))
+
+    # ------------------------------------------------------------------ reporting
+    @api.model
+    def _sla_compliance(self, domain, groupby):
+        """Compliance per group: {group key tuple: {"total", "met", "breached", "compliance"}}.
+
+        Counts lines whose outcome is known (met, or breached even if still open), leaves out
+        cancelled and excluded lines (beyond workload limits or covered by an approved exception).
+        One SQL aggregate, whatever the number of lines.
+        """
+        domain = Domain.AND(
+            [
+                Domain(domain),
+                [("outcome_datetime", "!=", False), ("state", "!=", "cancelled"), ("excluded", "=", False)],
+            ]
+        )
+        result = {}
+        for row in self.sudo()._read_group(domain, [*groupby, "breached"], ["__count"]):
+            *keys, breached, count = row
+            bucket = result.setdefault(tuple(keys), {"total": 0, "met": 0, "breached": 0})
+            bucket["total"] += count
+            bucket["breached" if breached else "met"] += count
+        for bucket in result.values():
+            bucket["compliance"] = 100.0 * bucket["met"] / bucket["total"] if bucket["total"] else None
+        return result
