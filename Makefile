@@ -1,7 +1,7 @@
 # SVCMS: one command to run, one to test. See README.md.
 PYTHON ?= python3
 
-.PHONY: run test stop shell lint i18n help
+.PHONY: run test stop shell lint i18n bench help
 
 help:
 	@echo "make run    serve the demo database on http://localhost:8069 (admin/admin)"
@@ -10,6 +10,7 @@ help:
 	@echo "make shell  odoo shell on the demo database"
 	@echo "make lint   ruff + XML checks (pre-commit hooks)"
 	@echo "make i18n   refresh .pot and zh_CN.po of every addon"
+	@echo "make bench  SLA engine vs OCA helpdesk_mgmt_sla benchmark (minutes; results in bench/README.md)"
 
 run:
 	$(PYTHON) scripts/svcms.py run
@@ -28,3 +29,6 @@ lint:
 
 i18n:
 	$(PYTHON) scripts/svcms.py i18n
+
+bench:
+	$(PYTHON) scripts/svcms.py bench

@@ -447,7 +447,7 @@ def cmd_run(_args):
                 "-i",
                 mods,
                 "--with-demo",
-                "--load-language=zh_CN",
+                "--load-language=en_US,zh_CN",
                 "--stop-after-init",
                 "--log-level=warn",
             )
@@ -497,7 +497,7 @@ def run_odoo_tests(src, params, db, mods):
         "-i",
         ",".join(mods),
         "--with-demo",
-        "--load-language=zh_CN",
+        "--load-language=en_US,zh_CN",
         "--test-enable",
         f"--test-tags={tags}",
         "--stop-after-init",
@@ -631,7 +631,7 @@ def cmd_i18n(_args):
                 db,
                 "-i",
                 ",".join(mods),
-                "--load-language=zh_CN",
+                "--load-language=en_US,zh_CN",
                 "--stop-after-init",
                 "--log-level=warn",
             ),
@@ -657,6 +657,30 @@ def cmd_env(_args):
     print(json.dumps({"odoo_src": str(src), "db": params, "python": str(PY), "cache": str(cache_dir())}))
 
 
+def cmd_bench(_args):
+    """Benchmark the SLA engine against OCA helpdesk_mgmt_sla in throwaway databases (see bench/README.md)."""
+    src = prepare()
+    params, cluster = database_server()
+    sys.path.insert(0, str(REPO / "bench"))
+    import run_bench  # bench/ is not a package of the addons
+
+    try:
+        run_bench.main(
+            src,
+            params,
+            odoo_cmd=odoo_cmd,
+            drop_db=drop_db,
+            sql=sql,
+            say=say,
+            python=str(PY),
+            cache=cache_dir(),
+            repo=REPO,
+        )
+    finally:
+        if cluster:
+            cluster.stop_if_idle()
+
+
 COMMANDS = {
     "run": cmd_run,
     "test": cmd_test,
@@ -664,6 +688,7 @@ COMMANDS = {
     "shell": cmd_shell,
     "i18n": cmd_i18n,
     "env": cmd_env,
+    "bench": cmd_bench,
 }
 
 
