@@ -1,0 +1,3 @@
+from . import recall_portal
+from . import portal
+from . import spare_parts

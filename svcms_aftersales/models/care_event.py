@@ -1,0 +1,51 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class SvcmsCareEvent(models.Model):
+    """A customer care event (客户关怀活动), e.g. a free summer cleaning of air conditioners."""
+
+    _name = "svcms.care.event"
+    _description = "Customer Care Event"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True, translate=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    date_start = fields.Date(string="Start Date", required=True, default=fields.Date.context_today, tracking=True)
+    date_end = fields.Date(string="End Date", tracking=True)
+    user_id = fields.Many2one(
+        "res.users", string="Organiser", default=lambda self: self.env.user, domain=[("share", "=", False)]
+    )
+    product_ids = fields.Many2many("product.product", string="Products", check_company=True)
+    partner_ids = fields.Many2many("res.partner", string="Customers")
+    partner_count = fields.Integer(string="Customer Count", compute="_compute_partner_count")
+    notes = fields.Html()
+    state = fields.Selection(
+        [("planned", "Planned"), ("running", "Running"), ("done", "Done"), ("cancelled", "Cancelled")],
+        string="Status",
+        required=True,
+        default="planned",
+        tracking=True,
+    )
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for event in self:
+            if event.date_end and event.date_end < event.date_start:
+                raise ValidationError(self.env._("Care event %s ends before it starts.", event.name))
+
+    @api.depends("partner_ids")
+    def _compute_partner_count(self):
+        for event in self:
+            event.partner_count = len(event.partner_ids)
+
+    def action_start(self):
+        self.write({"state": "running"})
+
+    def action_done(self):
+        self.write({"state": "done"})
+
+    def action_cancel(self):
+        self.write({"state": "cancelled"})

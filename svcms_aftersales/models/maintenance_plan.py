@@ -1,0 +1,148 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+
+
+class SvcmsMaintenancePlan(models.Model):
+    """Preventive maintenance (巡检/保养) of the installed base of one product.
+
+    Every delivered serial of the product gets a maintenance visit (a service request of type
+    maintenance) each `interval_months` after its delivery, created `lead_days` ahead by a cron.
+    """
+
+    _name = "svcms.maintenance.plan"
+    _description = "Maintenance Plan"
+    _inherit = ["mail.thread"]
+    _order = "name, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    product_tmpl_id = fields.Many2one(
+        "product.template", string="Product", required=True, index=True, check_company=True, tracking=True
+    )
+    interval_months = fields.Integer(string="Interval (months)", required=True, default=12, tracking=True)
+    lead_days = fields.Integer(
+        string="Lead Time (days)", default=14, help="Visits are created this many days before they are due."
+    )
+    checklist = fields.Html(help="What the technician checks and services on each visit.")
+    request_ids = fields.One2many("svcms.service.request", "maintenance_plan_id", string="Visits")
+    visit_count = fields.Integer(compute="_compute_visit_count", string="Visits Count")
+
+    _interval_positive = models.Constraint(
+        "CHECK(interval_months > 0)", "The maintenance interval must be at least one month."
+    )
+    _lead_days_positive = models.Constraint("CHECK(lead_days >= 0)", "The lead time cannot be negative.")
+
+    def _compute_visit_count(self):
+        counts = {
+            plan.id: count
+            for plan, count in self.env["svcms.service.request"]._read_group(
+                [("maintenance_plan_id", "in", self.ids)], ["maintenance_plan_id"], ["__count"]
+            )
+        }
+        for plan in self:
+            plan.visit_count = counts.get(plan.id, 0)
+
+    def _installed_base(self):
+        """{(product, lot): (partner, delivery date)} for serials of these products now at a customer."""
+        products = self.product_tmpl_id.product_variant_ids
+        quants = (
+            self.env["stock.quant"]
+            .sudo()
+            ._read_group(
+                [
+                    ("product_id", "in", products.ids),
+                    ("lot_id", "!=", False),
+                    ("location_id.usage", "=", "customer"),
+                    ("quantity", ">", 0),
+                ],
+                ["lot_id"],
+            )
+        )
+        lots = self.env["stock.lot"].union(*(lot for (lot,) in quants))
+        last_lines = (
+            self.env["stock.move.line"]
+            .sudo()
+            ._read_group(
+                [("lot_id", "in", lots.ids), ("state", "=", "done"), ("location_dest_id.usage", "=", "customer")],
+                ["lot_id"],
+                ["id:max"],
+            )
+        )
+        move_lines = self.env["stock.move.line"].sudo().browse([line_id for _lot, line_id in last_lines])
+        return {
+            line.lot_id: (line.picking_partner_id or line.move_id.partner_id, line.date.date()) for line in move_lines
+        }
+
+    def _due_visits(self, today):
+        """(plan, lot, partner, due date) of every visit to create now, oldest first."""
+        base = self._installed_base()
+        last_due = {
+            (plan.id, lot.id): due
+            for plan, lot, due in self.env["svcms.service.request"]._read_group(
+                [("maintenance_plan_id", "in", self.ids), ("lot_id", "in", [lot.id for lot in base])],
+                ["maintenance_plan_id", "lot_id"],
+                ["maintenance_due_date:max"],
+            )
+        }
+        visits = []
+        for plan in self:
+            horizon = today + relativedelta(days=plan.lead_days)
+            for lot, (partner, delivery_date) in base.items():
+                if lot.product_id.product_tmpl_id != plan.product_tmpl_id or not partner:
+                    continue
+                start = last_due.get((plan.id, lot.id)) or delivery_date
+                due = start + relativedelta(months=plan.interval_months)
+                if due <= horizon:
+                    visits.append((plan, lot, partner, due))
+        visits.sort(key=lambda visit: visit[3])
+        return visits
+
+    def _prepare_visit_values(self, lot, partner, due_date):
+        self.ensure_one()
+        return {
+            "partner_id": partner.commercial_partner_id.id if partner.commercial_partner_id else partner.id,
+            "company_id": self.company_id.id,
+            "request_type": "maintenance",
+            "channel": "phone",
+            "product_id": lot.product_id.id,
+            "lot_id": lot.id,
+            "maintenance_plan_id": self.id,
+            "maintenance_due_date": due_date,
+            "description": self.checklist or False,
+        }
+
+    def _generate_visits(self, limit=None):
+        """Create the due visits (at most `limit`); returns (created requests, visits still due)."""
+        today = fields.Date.context_today(self)
+        visits = self._due_visits(today)
+        batch = visits[:limit] if limit else visits
+        requests = self.env["svcms.service.request"].create(
+            [plan._prepare_visit_values(lot, partner, due) for plan, lot, partner, due in batch]
+        )
+        return requests, len(visits) - len(batch)
+
+    def action_generate_visits(self):
+        self._generate_visits()
+        return self.action_view_visits()
+
+    def action_view_visits(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Maintenance Visits"),
+            "res_model": "svcms.service.request",
+            "view_mode": "list,form",
+            "domain": [("maintenance_plan_id", "=", self.id)],
+            "context": {"default_maintenance_plan_id": self.id, "default_request_type": "maintenance"},
+        }
+
+    @api.model
+    def _cron_generate_visits(self, batch_size=200):
+        """Generate due maintenance visits in bounded, idempotent batches (a visit exists once per due date)."""
+        plans = self.search([])
+        requests, remaining = plans._generate_visits(limit=batch_size)
+        self.env["ir.cron"]._commit_progress(len(requests), remaining=remaining)
+        return requests

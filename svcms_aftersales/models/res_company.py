@@ -1,0 +1,16 @@
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    svcms_return_visit_delay = fields.Integer(
+        string="Return Visit Delay (days)",
+        default=3,
+        help="Days after a service request is closed when the return visit (回访) is planned.",
+    )
+    svcms_return_visit_missed_after = fields.Integer(
+        string="Return Visit Missed After (days)",
+        default=7,
+        help="A planned return visit still not done this many days after its date is marked missed.",
+    )
