@@ -456,8 +456,15 @@ def cmd_run(_args):
             drop_db(params, db)
             die("Installing the addons failed (see the log above); the half-built database was dropped.")
     else:
-        say(f"Database '{db}' exists: upgrading {mods} ...")
-        res = subprocess.run(odoo_cmd(src, params, "-d", db, "-u", mods, "--stop-after-init", "--log-level=warn"))
+        states = module_states(params, db, addons())
+        installed = [m for m, state in states.items() if state == "installed"]
+        missing = [m for m, state in states.items() if state != "installed"]
+        steps = (["-u", ",".join(installed)] if installed else []) + (["-i", ",".join(missing)] if missing else [])
+        say(
+            f"Database '{db}' exists: upgrading {', '.join(installed) or 'nothing'}"
+            f"{'; installing ' + ', '.join(missing) if missing else ''} ..."
+        )
+        res = subprocess.run(odoo_cmd(src, params, "-d", db, *steps, "--stop-after-init", "--log-level=warn"))
         if res.returncode:
             die("Upgrading the addons failed (see the log above).")
     say(f"Odoo is starting on http://localhost:{port}  (login: admin / password: admin). Ctrl-C stops it.")
