@@ -1,7 +1,7 @@
 # SVCMS: one command to run, one to test. See README.md.
 PYTHON ?= python3
 
-.PHONY: run test stop shell lint i18n bench help
+.PHONY: run test stop shell lint i18n bench bench-recall help
 
 help:
 	@echo "make run    serve the demo database on http://localhost:8069 (admin/admin)"
@@ -11,6 +11,7 @@ help:
 	@echo "make lint   ruff + XML checks (pre-commit hooks)"
 	@echo "make i18n   refresh .pot and zh_CN.po of every addon"
 	@echo "make bench  SLA engine vs OCA helpdesk_mgmt_sla benchmark (minutes; results in bench/README.md)"
+	@echo "make bench-recall  recall search over 1,000,000 move lines, on the demo database (make run first)"
 
 run:
 	$(PYTHON) scripts/svcms.py run
@@ -32,3 +33,6 @@ i18n:
 
 bench:
 	$(PYTHON) scripts/svcms.py bench
+
+bench-recall:
+	$(PYTHON) scripts/svcms.py shell < bench/recall_bench.py
