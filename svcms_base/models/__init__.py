@@ -1,3 +1,4 @@
+from . import workflow_mixin
 from . import clause
 from . import management_system
 from . import document_type

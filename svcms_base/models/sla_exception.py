@@ -1,5 +1,9 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
+
+from .workflow_mixin import Transition
+
+MANAGER_GROUP = "svcms_base.group_svcms_manager"
 
 
 class SvcmsSlaException(models.Model):
@@ -11,9 +15,24 @@ class SvcmsSlaException(models.Model):
 
     _name = "svcms.sla.exception"
     _description = "SLA Exception"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.workflow.mixin"]
     _order = "create_date desc, id desc"
     _check_company_auto = True
+
+    _svcms_transitions = {
+        "approve": Transition(
+            ("draft",), "approved", "approved_by_id", "approved_date", MANAGER_GROUP, ("requested_by_id",)
+        ),
+        "reject": Transition(
+            ("draft",), "rejected", "rejected_by_id", "rejected_date", MANAGER_GROUP, ("requested_by_id",)
+        ),
+    }
+    # nobody approves their own exception, whatever the company setting
+    _svcms_separation_default = True
+    _svcms_creator_fields = ("requested_by_id",)
+    _svcms_frozen_fields = "__all__"
+    _svcms_writable_when_locked = ("decision_note",)
+    _svcms_deletable_states = ("draft",)
 
     name = fields.Char(string="Subject", required=True, tracking=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
@@ -42,12 +61,21 @@ class SvcmsSlaException(models.Model):
         ],
         default="draft",
         required=True,
+        readonly=True,
+        copy=False,
         tracking=True,
+        index=True,
     )
-    requested_by_id = fields.Many2one("res.users", default=lambda self: self.env.user, readonly=True, tracking=True)
-    approved_by_id = fields.Many2one("res.users", string="Decided By", readonly=True, tracking=True)
-    decision_date = fields.Datetime(readonly=True, tracking=True)
+    requested_by_id = fields.Many2one(
+        "res.users", default=lambda self: self.env.user, readonly=True, copy=False, tracking=True
+    )
+    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False, tracking=True)
+    approved_date = fields.Datetime(string="Approved On", readonly=True, copy=False, tracking=True)
+    rejected_by_id = fields.Many2one("res.users", string="Rejected By", readonly=True, copy=False, tracking=True)
+    rejected_date = fields.Datetime(string="Rejected On", readonly=True, copy=False, tracking=True)
     decision_note = fields.Text(help="Why it was approved or rejected.")
+    can_approve = fields.Boolean(compute="_compute_svcms_can")
+    can_reject = fields.Boolean(compute="_compute_svcms_can")
 
     @api.depends("line_ids.partner_id")
     def _compute_partner_id(self):
@@ -62,40 +90,18 @@ class SvcmsSlaException(models.Model):
                 exception.agreement_id = exception.line_ids.agreement_id[:1]
         return exceptions
 
-    def write(self, vals):
-        decided = self.filtered(lambda exc: exc.state != "draft")
-        if (
-            decided
-            and set(vals) - {"decision_note", "message_main_attachment_id"}
-            and not self.env.context.get("svcms_exception_decision")
-        ):
-            raise UserError(self.env._("A decided exception cannot be changed; request a new one."))
-        return super().write(vals)
-
-    def _check_can_decide(self):
-        if not self.env.user.has_group("svcms_base.group_svcms_manager"):
-            raise AccessError(self.env._("Only a service management manager may approve or reject an SLA exception."))
+    def _check_covers_lines(self):
         for exception in self:
-            if exception.state != "draft":
-                raise UserError(self.env._("Exception %s is already decided.", exception.name))
-            if exception.requested_by_id == self.env.user and not self.env.is_superuser():
-                raise UserError(self.env._("The person who requested an exception cannot approve or reject it."))
             if not exception.line_ids:
                 raise UserError(self.env._("Exception %s covers no SLA line.", exception.name))
 
     def action_approve(self):
-        self._check_can_decide()
-        now = fields.Datetime.now()
+        self._check_covers_lines()
+        self._svcms_transition("approve")
         for exception in self:
-            exception.with_context(svcms_exception_decision=True).write(
-                {"state": "approved", "approved_by_id": self.env.user.id, "decision_date": now}
-            )
             exception.line_ids.sudo().write({"exception_id": exception.id})
         return True
 
     def action_reject(self):
-        self._check_can_decide()
-        self.with_context(svcms_exception_decision=True).write(
-            {"state": "rejected", "approved_by_id": self.env.user.id, "decision_date": fields.Datetime.now()}
-        )
-        return True
+        self._check_covers_lines()
+        return self._svcms_transition("reject")

@@ -90,7 +90,7 @@ class TestSlaWorkloadAndExceptions(SlaCase):
             self_approving.with_user(self.approver).action_approve()
         exception.with_user(self.approver).action_approve()
         self.assertEqual(exception.approved_by_id, self.approver)
-        self.assertTrue(exception.decision_date)
+        self.assertTrue(exception.approved_date)
         self.assertTrue(self.line(late).excluded)
         with self.assertRaises(UserError):
             exception.with_user(self.approver).write({"justification": "改写理由"})

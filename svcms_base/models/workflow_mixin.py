@@ -1,0 +1,309 @@
+"""One workflow mechanism for every SVCMS record with a lifecycle.
+
+A consumer inherits ``svcms.workflow.mixin`` and declares, on the class:
+
+``_svcms_transitions``
+    ``{action: Transition(...)}``: from which states an action may start, the state it leads to,
+    which fields record who did it and when, the group it needs, the roles that may not perform it
+    (separation of duties) and the activities it schedules or completes.
+``_svcms_workflow_fields``
+    further audit fields (``customer_confirmed``, signatures ...) that only transitions write.
+``_svcms_creator_fields``
+    user/employee fields that hold whoever creates the record (the author, the requester): set to
+    the creating user whatever the client sends, never rewritten.
+``_svcms_fixed_fields``
+    further fields set at creation and never rewritten.
+``_svcms_frozen_fields`` / ``_svcms_editable_states``
+    fields that cannot change once the record left the editable states (``"__all__"``: every
+    stored field but ``_svcms_writable_when_locked`` and the mail bookkeeping).
+``_svcms_deletable_states``
+    states in which a record may be deleted; elsewhere it is archived or kept.
+``_svcms_separation_default``
+    whether separation of duties is on by default; a company overrides it per model with the
+    system parameter ``svcms_base.separation_of_duties.<model>`` (``1``/``0``).
+
+Buttons call ``self._svcms_transition("approve")``: the one guard (state, group, separation of
+duties, record rules) runs, the state and the audit trail are written with a marker that no RPC
+client can forge, and the activities move on. Any other ``write``/``create``/import of those fields
+is refused with a ``UserError``. ``can_<action>`` boolean fields computed by
+``_compute_svcms_can`` drive the buttons from the same declaration.
+"""
+
+from dataclasses import dataclass
+
+from odoo import api, models
+from odoo.exceptions import AccessError, UserError
+
+# A context value RPC cannot forge: JSON and XML-RPC carry no Python objects.
+_TRANSITION = object()
+
+# Fields Odoo itself keeps on any record: never part of a lock.
+MAIL_BOOKKEEPING = frozenset(
+    {
+        "message_main_attachment_id",
+        "message_follower_ids",
+        "message_ids",
+        "activity_ids",
+        "website_message_ids",
+        "rating_ids",
+        "write_date",
+        "write_uid",
+        "__last_update",
+        "access_token",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """What one workflow action may do."""
+
+    sources: tuple
+    target: str | None = None
+    user_field: str | None = None
+    date_field: str | None = None
+    group: str | None = None
+    # user (res.users / hr.employee, single or many) fields whose holders may not perform the action
+    distinct_from: tuple = ()
+    # (activity type xmlid, user field): an activity for that user once the action is done
+    schedule: tuple | None = None
+    # activity type xmlids completed by the action
+    done: tuple = ()
+
+
+class SvcmsWorkflowMixin(models.AbstractModel):
+    _name = "svcms.workflow.mixin"
+    _description = "SVCMS Workflow"
+
+    _svcms_state_field = "state"
+    _svcms_transitions = {}
+    _svcms_workflow_fields = ()
+    _svcms_creator_fields = ()
+    _svcms_fixed_fields = ()
+    _svcms_frozen_fields = ()
+    _svcms_editable_states = ("draft",)
+    _svcms_writable_when_locked = ()
+    _svcms_deletable_states = None
+    _svcms_separation_default = False
+
+    # ------------------------------------------------------------------ declaration helpers
+
+    @api.model
+    def _svcms_protected_fields(self):
+        """The status and audit trail: written by transitions only."""
+        names = {self._svcms_state_field, *self._svcms_workflow_fields}
+        for transition in self._svcms_transitions.values():
+            names.update(filter(None, (transition.user_field, transition.date_field)))
+        return names
+
+    @api.model
+    def _svcms_locked_fields(self):
+        if self._svcms_frozen_fields == "__all__":
+            return {
+                name
+                for name, field in self._fields.items()
+                if field.store and not field.compute and name not in MAIL_BOOKKEEPING
+            } - set(self._svcms_writable_when_locked)
+        return set(self._svcms_frozen_fields)
+
+    @api.model
+    def _svcms_separation_enabled(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(f"svcms_base.separation_of_duties.{self._name}")
+        if value in (None, False, ""):
+            return self._svcms_separation_default
+        return value not in ("0", "False", "false")
+
+    def _svcms_in_transition(self):
+        return self.env.su or self.env.context.get("svcms_workflow") is _TRANSITION
+
+    def _svcms_state_label(self, state):
+        return dict(self._fields[self._svcms_state_field]._description_selection(self.env)).get(state, state)
+
+    # ------------------------------------------------------------------ the guard
+
+    def _svcms_check_transition(self, action):
+        """Raise unless the current user may perform ``action`` on every record of ``self``."""
+        transition = self._svcms_transitions[action]
+        self.check_access("write")
+        if transition.group and not self.env.user.has_group(transition.group):
+            raise AccessError(
+                self.env._(
+                    "You are not allowed to do this on %(model)s: it needs the group “%(group)s”.",
+                    model=self._description,
+                    group=self.env.ref(transition.group).sudo().full_name,
+                )
+            )
+        for record in self:
+            state = record[self._svcms_state_field]
+            if state not in transition.sources:
+                raise UserError(
+                    self.env._(
+                        "%(record)s is %(state)s: this step needs it to be %(allowed)s.",
+                        record=record.display_name,
+                        state=record._svcms_state_label(state),
+                        allowed=" / ".join(record._svcms_state_label(s) for s in transition.sources),
+                    )
+                )
+        if transition.distinct_from and self._svcms_separation_enabled():
+            self._svcms_check_separation(transition)
+
+    def _svcms_check_separation(self, transition):
+        user = self.env.user
+        for record in self.sudo():
+            for name in transition.distinct_from:
+                holders = record[name]
+                users = holders if holders._name == "res.users" else holders.user_id
+                if user in users:
+                    raise UserError(
+                        self.env._(
+                            "Separation of duties: you are the %(role)s of %(record)s and cannot perform this step "
+                            "on it. Someone else must do it.",
+                            role=record._fields[name]._description_string(self.env),
+                            record=record.display_name,
+                        )
+                    )
+
+    def _svcms_can(self, action):
+        """True when the current user could perform ``action`` on this record (drives the buttons)."""
+        self.ensure_one()
+        try:
+            self._svcms_check_transition(action)
+        except (UserError, AccessError):
+            return False
+        return True
+
+    @api.depends(lambda self: [self._svcms_state_field])
+    @api.depends_context("uid")
+    def _compute_svcms_can(self):
+        names = [f"can_{action}" for action in self._svcms_transitions if f"can_{action}" in self._fields]
+        for record in self:
+            for name in names:
+                record[name] = bool(record.id) and record._svcms_can(name[4:])
+
+    # ------------------------------------------------------------------ transitions
+
+    def _svcms_transition(self, action, values=None):
+        """Perform ``action``: the only way the status and audit trail of these records change."""
+        if not self:
+            return True
+        self._svcms_check_transition(action)
+        transition = self._svcms_transitions[action]
+        vals = {}
+        if transition.target:
+            vals[self._svcms_state_field] = transition.target
+        if transition.user_field:
+            vals[transition.user_field] = self.env.uid
+        if transition.date_field:
+            field = self._fields[transition.date_field]
+            vals[transition.date_field] = field.type == "date" and field.context_today(self) or field.now()
+        vals.update(values or {})
+        self._svcms_write_workflow(vals)
+        self._svcms_move_activities(transition)
+        return True
+
+    def _svcms_trusted(self):
+        """These records for server code that writes status/audit values itself (engine hooks, resets)."""
+        return self.with_context(svcms_workflow=_TRANSITION)
+
+    def _svcms_write_workflow(self, vals):
+        return self._svcms_trusted().write(vals)
+
+    def _svcms_move_activities(self, transition):
+        records = self.sudo()
+        if transition.done:
+            records.activity_feedback(list(transition.done), user_id=self.env.uid)
+            records.activity_unlink(list(transition.done))
+        if transition.schedule:
+            activity_xmlid, user_field = transition.schedule
+            for record in records:
+                holders = record[user_field]
+                users = holders if holders._name == "res.users" else holders.user_id
+                for user in users:
+                    record.activity_schedule(
+                        activity_xmlid, user_id=user.id, summary=record._svcms_activity_summary(activity_xmlid)
+                    )
+
+    def _svcms_activity_summary(self, activity_xmlid):
+        return self.env.ref(activity_xmlid).sudo().with_context(lang=self.env.lang).summary or False
+
+    # ------------------------------------------------------------------ protection
+
+    def _svcms_refuse_protected(self, names):
+        labels = ", ".join(sorted(self._fields[n]._description_string(self.env) for n in names))
+        raise UserError(
+            self.env._(
+                "%(model)s: %(fields)s change only through the workflow buttons, not by editing or importing.",
+                model=self._description,
+                fields=labels,
+            )
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._svcms_in_transition():
+            protected = self._svcms_protected_fields()
+            state_field = self._svcms_state_field
+            default_state = self.default_get([state_field]).get(state_field)
+            for vals in vals_list:
+                vals.update(self._svcms_creator_values())
+                written = protected & {name for name, value in vals.items() if value}
+                if vals.get(state_field) == default_state:
+                    written.discard(state_field)
+                if written:
+                    self._svcms_refuse_protected(written)
+        return super().create(vals_list)
+
+    @api.model
+    def _svcms_creator_values(self):
+        values = {}
+        for name in self._svcms_creator_fields:
+            comodel = self._fields[name].comodel_name
+            values[name] = self.env.uid if comodel == "res.users" else self.env.user.employee_id.id
+        return values
+
+    def write(self, vals):
+        if not self._svcms_in_transition():
+            touched = set(vals)
+            protected = self._svcms_protected_fields() & touched
+            if protected:
+                self._svcms_refuse_protected(protected)
+            fixed = set(self._svcms_fixed_fields + self._svcms_creator_fields) & touched
+            if fixed and any(record[name] for record in self for name in fixed):
+                raise UserError(
+                    self.env._(
+                        "%(model)s: %(fields)s are fixed when the record is created and cannot be rewritten.",
+                        model=self._description,
+                        fields=", ".join(sorted(self._fields[n]._description_string(self.env) for n in fixed)),
+                    )
+                )
+            self._svcms_check_unlocked(touched)
+        return super().write(vals)
+
+    def _svcms_check_unlocked(self, names):
+        locked_fields = self._svcms_locked_fields() & set(names)
+        if not locked_fields:
+            return
+        locked = self.filtered(lambda r: r[self._svcms_state_field] not in self._svcms_editable_states)
+        if locked:
+            raise UserError(
+                self.env._(
+                    "%(record)s is %(state)s: %(fields)s can no longer change.",
+                    record=locked[0].display_name,
+                    state=locked._svcms_state_label(locked[0][self._svcms_state_field]),
+                    fields=", ".join(sorted(self._fields[n]._description_string(self.env) for n in locked_fields)),
+                )
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _svcms_unlink_only_in_deletable_states(self):
+        if self._svcms_deletable_states is None or self.env.su:
+            return
+        kept = self.filtered(lambda r: r[self._svcms_state_field] not in self._svcms_deletable_states)
+        if kept:
+            raise UserError(
+                self.env._(
+                    "%(record)s is %(state)s: it is evidence and cannot be deleted. Archive or cancel it instead.",
+                    record=kept[0].display_name,
+                    state=kept._svcms_state_label(kept[0][self._svcms_state_field]),
+                )
+            )
