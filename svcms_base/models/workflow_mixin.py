@@ -195,7 +195,7 @@ class SvcmsWorkflowMixin(models.AbstractModel):
             vals[transition.user_field] = self.env.uid
         if transition.date_field:
             field = self._fields[transition.date_field]
-            vals[transition.date_field] = field.type == "date" and field.context_today(self) or field.now()
+            vals[transition.date_field] = field.context_today(self) if field.type == "date" else field.now()
         vals.update(values or {})
         self._svcms_write_workflow(vals)
         self._svcms_move_activities(transition)
