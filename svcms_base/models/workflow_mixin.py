@@ -176,9 +176,12 @@ class SvcmsWorkflowMixin(models.AbstractModel):
     @api.depends_context("uid")
     def _compute_svcms_can(self):
         names = [f"can_{action}" for action in self._svcms_transitions if f"can_{action}" in self._fields]
-        for record in self:
-            for name in names:
-                record[name] = bool(record.id) and record._svcms_can(name[4:])
+        # decide everything before assigning: an access check may reset the cache of this batch
+        decisions = [
+            (record, {name: bool(record.id) and record._svcms_can(name[4:]) for name in names}) for record in self
+        ]
+        for record, values in decisions:
+            record.update(values)
 
     # ------------------------------------------------------------------ transitions
 
