@@ -48,7 +48,7 @@
     ],
     "demo": [
         "demo/aftersales_demo.xml",
-        "demo/users_demo.xml",
+        "demo/company_demo.xml",
         "demo/operations_demo.xml",
         "demo/relationship_demo.xml",
     ],
