@@ -7,8 +7,8 @@ Not a test. Run it in an odoo shell on a database with svcms_aftersales installe
 or from a shell session: ``exec(open("bench/recall_bench.py").read()); run(env, lines=1_000_000)``.
 
 The data are built with SQL (INSERT ... SELECT over generate_series, copying the rows of one real
-delivery made with the ORM, so every NOT NULL column gets a valid value), timed, then ROLLED BACK:
-the database is left as it was.
+delivery made with the ORM by ``svcms.aftersales.demo.story._deliver_serial``, so every NOT NULL column
+gets a valid value), timed, then ROLLED BACK: the database is left as it was.
 """
 
 import time
@@ -52,52 +52,10 @@ def _copy_rows(env, table, template_id, count, replaced):
 
 
 def _template_delivery(env, product, partner):
-    warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
-    stock, customers = warehouse.lot_stock_id, env.ref("stock.stock_location_customers")
+    """One real delivery of one serial (sale order, validated delivery), made like the demo data and the tests."""
     lot = env["stock.lot"].create({"name": "BENCH-TEMPLATE", "product_id": product.id})
-    env["stock.quant"]._update_available_quantity(product, stock, 1.0, lot_id=lot)
-    picking = env["stock.picking"].create(
-        {
-            "partner_id": partner.id,
-            "picking_type_id": warehouse.out_type_id.id,
-            "location_id": stock.id,
-            "location_dest_id": customers.id,
-            "move_ids": [
-                Command.create(
-                    {
-                        "product_id": product.id,
-                        "product_uom_qty": 1,
-                        "product_uom": product.uom_id.id,
-                        "location_id": stock.id,
-                        "location_dest_id": customers.id,
-                    }
-                )
-            ],
-        }
-    )
-    picking.action_confirm()
-    move = picking.move_ids
-    move.move_line_ids.unlink()
-    move.write(
-        {
-            "move_line_ids": [
-                Command.create(
-                    {
-                        "product_id": product.id,
-                        "lot_id": lot.id,
-                        "quantity": 1.0,
-                        "product_uom_id": product.uom_id.id,
-                        "location_id": stock.id,
-                        "location_dest_id": customers.id,
-                        "picking_id": picking.id,
-                    }
-                )
-            ],
-            "picked": True,
-        }
-    )
-    picking._action_done()
-    return lot, picking, move.move_line_ids, stock, customers
+    _order, picking, _invoice = env["svcms.aftersales.demo.story"]._deliver_serial(partner, lot)
+    return lot, picking, picking.move_line_ids, picking.location_id, picking.location_dest_id
 
 
 def build(env, lines=1_000_000, customers=1_000, lines_per_picking=10, returned_every=100, noise_share=0.1):

@@ -201,7 +201,7 @@ def main(src, params, *, odoo_cmd, drop_db, sql, say, python, cache, repo):
             for variant in ("floor", "sla"):
                 db = f"{base}_{variant}"
                 drop_db(params, db)
-                sql(params, "postgres", f'CREATE DATABASE "{db}" TEMPLATE "{base}"')
+                sql(params, "postgres", "CREATE DATABASE {} TEMPLATE {}", identifiers=[db, base])
                 results.append(
                     run_one(
                         python,

@@ -453,11 +453,6 @@ class SvcmsServiceRequest(models.Model):
     def _rating_get_partner(self):
         return self.partner_id
 
-    def _svcms_demo_rate(self, rate, feedback=None):
-        """Demo story: the customers answer the rating request of their closed requests."""
-        for request in self:
-            request.rating_apply(rate, token=request._rating_get_access_token(), feedback=feedback)
-
     def _notify_on_assignment(self):
         for request in self.filtered("technician_user_id"):
             request.message_post(

@@ -1,7 +1,4 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
-from odoo.fields import Command
 from odoo.tools import SQL
 
 WARRANTY_STATUSES = [
@@ -121,57 +118,3 @@ class StockLot(models.Model):
             .move_id
         )
         return moves.sale_line_id
-
-    # ------------------------------------------------------------------ demo
-    @api.model
-    def _svcms_demo_deliver(self, deliveries):
-        """Demo story: sell, deliver (validated picking with the serials) and optionally invoice.
-
-        ``deliveries`` is a list of ``(partner_id, days_ago, lot_ids, invoice)``. Each becomes one confirmed
-        sale order whose delivery is validated with exactly those serials and back-dated ``days_ago`` days.
-        """
-        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
-        Quant = self.env["stock.quant"]
-        for partner_id, days_ago, lot_ids, invoice in deliveries:
-            lots = self.browse(lot_ids)
-            when = fields.Datetime.now() - timedelta(days=days_ago)
-            for lot in lots:
-                Quant._update_available_quantity(lot.product_id, warehouse.lot_stock_id, 1, lot_id=lot)
-            order = self.env["sale.order"].create(
-                {
-                    "partner_id": partner_id,
-                    "warehouse_id": warehouse.id,
-                    "date_order": when - timedelta(days=1),
-                    "order_line": [
-                        Command.create({"product_id": lot.product_id.id, "product_uom_qty": 1}) for lot in lots
-                    ],
-                }
-            )
-            order.action_confirm()
-            order.date_order = when - timedelta(days=1)
-            picking = order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
-            for line, lot in zip(order.order_line, lots, strict=True):
-                move = picking.move_ids.filtered(lambda m, line=line: m.sale_line_id == line)
-                move.move_line_ids.unlink()
-                self.env["stock.move.line"].create(
-                    {
-                        "move_id": move.id,
-                        "picking_id": picking.id,
-                        "product_id": lot.product_id.id,
-                        "lot_id": lot.id,
-                        "quantity": 1,
-                        "location_id": move.location_id.id,
-                        "location_dest_id": move.location_dest_id.id,
-                    }
-                )
-                move.picked = True
-            # no SMS while loading: the IAP account would be created in a second cursor (deadlock at install)
-            picking.with_context(skip_sms=True)._action_done()
-            picking.write({"date_done": when, "scheduled_date": when})
-            picking.move_ids.write({"date": when})
-            picking.move_ids.move_line_ids.write({"date": when})
-            if invoice:
-                move = order._create_invoices()
-                move.invoice_date = when.date()
-                move.action_post()
-        return True

@@ -12,3 +12,4 @@ from . import test_outlet
 from . import test_installation
 from . import test_spare_part
 from . import test_demo_roles
+from . import test_demo_story

@@ -1,7 +1,7 @@
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common_operations import OperationsCase
+from .common import OperationsCase
 
 
 @tagged("post_install", "-at_install")

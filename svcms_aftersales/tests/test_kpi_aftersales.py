@@ -2,7 +2,7 @@ from datetime import date
 
 from odoo.tests import tagged
 
-from .common_relationship import RelationshipCase
+from .common import RelationshipCase
 
 
 @tagged("post_install", "-at_install")

@@ -4,8 +4,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common_requests import AftersalesRequestsCase
-from .test_service_request import SIGNATURE
+from .common import SIGNATURE, AftersalesRequestsCase
 
 
 @tagged("post_install", "-at_install")

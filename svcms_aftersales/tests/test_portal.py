@@ -2,7 +2,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.http import Request
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .test_service_request import SIGNATURE
+from .common import SIGNATURE
 
 
 @tagged("post_install", "-at_install")
@@ -24,7 +24,7 @@ class TestServiceRequestPortal(HttpCase):
                 {"name": "OTHER-SERIAL-0002", "product_id": cls.product.id},
             ]
         )
-        cls.env["stock.lot"]._svcms_demo_deliver(
+        cls.env["svcms.aftersales.demo.story"]._deliver_serials(
             [
                 (cls.portal_a.partner_id.id, 60, cls.lot_a.ids, False),
                 (cls.portal_b.partner_id.id, 60, cls.lot_b.ids, False),

@@ -3,7 +3,7 @@ from datetime import date, datetime
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common_relationship import RelationshipCase
+from .common import RelationshipCase
 
 
 @tagged("post_install", "-at_install")

@@ -2,7 +2,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, new_test_user, tagged
 
-from .common_operations import OperationsCase
+from .common import OperationsCase
 
 
 @tagged("post_install", "-at_install")

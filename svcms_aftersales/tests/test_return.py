@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common_operations import OperationsCase
+from .common import OperationsCase
 
 
 @tagged("post_install", "-at_install")

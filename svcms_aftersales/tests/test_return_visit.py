@@ -4,7 +4,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import freeze_time, tagged
 
-from .common_relationship import RelationshipCase
+from .common import RelationshipCase
 
 
 @tagged("post_install", "-at_install")

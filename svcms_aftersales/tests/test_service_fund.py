@@ -4,7 +4,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
-from .common_relationship import RelationshipCase
+from .common import RelationshipCase
 
 
 @tagged("post_install", "-at_install")

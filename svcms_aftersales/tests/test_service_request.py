@@ -1,19 +1,10 @@
-import base64
 from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from .common_requests import AftersalesRequestsCase
-
-# 1x1 transparent PNG: a customer signature
-SIGNATURE = base64.b64encode(
-    bytes.fromhex(
-        "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7"
-        "d6a4b40000000049454e44ae426082"
-    )
-)
+from .common import SIGNATURE, AftersalesRequestsCase
 
 
 @tagged("post_install", "-at_install")

@@ -1,7 +1,7 @@
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 
-from .common_operations import OperationsDataMixin
+from .common import OperationsDataMixin
 
 
 @tagged("post_install", "-at_install")

@@ -1,6 +1,6 @@
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common_operations import OperationsDataMixin
+from .common import OperationsDataMixin
 
 
 @tagged("post_install", "-at_install")

@@ -4,7 +4,7 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Command
 from odoo.tests import freeze_time, tagged
 
-from .common_requests import AftersalesRequestsCase
+from .common import AftersalesRequestsCase
 
 
 @tagged("post_install", "-at_install")

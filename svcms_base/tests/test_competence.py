@@ -4,7 +4,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .training_common import SvcmsTrainingCase
+from .common import SvcmsTrainingCase
 
 # Queries to search and read the gap view (access rules, the view, one per related model for the
 # names) and to run the competence check (the gap query, employee and certification names), whatever

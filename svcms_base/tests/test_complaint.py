@@ -3,7 +3,7 @@ from datetime import date
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, new_test_user, tagged
 
-from .common_sla import SlaCase
+from .common import SlaCase
 
 SH = "Asia/Shanghai"
 

@@ -5,67 +5,13 @@ from lxml import html as lxml_html
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, HttpCase, TransactionCase, freeze_time, new_test_user, tagged
+from odoo.tests import Form, HttpCase, freeze_time, new_test_user, tagged
 from odoo.tools import mute_logger
+
+from .common import DocumentCommon
 
 ACL_LOGGER = "odoo.addons.base.models.ir_model"
 RULE_LOGGER = "odoo.addons.base.models.ir_rule"
-
-
-class DocumentCommon(TransactionCase):
-    """Users and helpers shared by the controlled-document tests (no test of its own)."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.system = cls.env["svcms.management.system"].create(
-            {"name": "Document control test system", "code": "TDC", "standard": "iso20000"}
-        )
-        cls.procedure_type = cls.env.ref("svcms_base.document_type_procedure")
-        cls.manual_type = cls.env.ref("svcms_base.document_type_manual")
-        cls.form_type = cls.env.ref("svcms_base.document_type_form")
-        cls.author = new_test_user(cls.env, login="doc_author", groups="svcms_base.group_svcms_user")
-        cls.reviewer = new_test_user(cls.env, login="doc_reviewer", groups="svcms_base.group_svcms_user")
-        cls.approver = new_test_user(cls.env, login="doc_approver", groups="svcms_base.group_svcms_document_approver")
-        cls.manager = new_test_user(cls.env, login="doc_manager", groups="svcms_base.group_svcms_manager")
-        cls.employee_user = new_test_user(cls.env, login="doc_employee", groups="base.group_user")
-        cls.other_employee_user = new_test_user(cls.env, login="doc_employee2", groups="base.group_user")
-        cls.department = cls.env["hr.department"].create({"name": "Service Desk"})
-        cls.reader = cls.env["hr.employee"].create(
-            {"name": "Reader One", "user_id": cls.employee_user.id, "department_id": cls.department.id}
-        )
-        cls.reader_without_user = cls.env["hr.employee"].create(
-            {"name": "Reader Without User", "department_id": cls.department.id}
-        )
-        cls.outsider = cls.env["hr.employee"].create({"name": "Outsider", "user_id": cls.other_employee_user.id})
-        cls.clause = cls.env.ref("svcms_base.clause_iso20000_7_5_3")
-
-    def _create_document(self, doc_type=None, user=None, **values):
-        vals = {
-            "name": "Document control procedure",
-            "document_type_id": (doc_type or self.procedure_type).id,
-            "management_system_id": self.system.id,
-            "body": "<p>Documents are reviewed and approved before use.</p>",
-            "reviewer_ids": [Command.set(self.reviewer.ids)],
-        }
-        vals.update(values)
-        return self.env["svcms.document"].with_user(user or self.author).create(vals)
-
-    def _approve(self, document):
-        document.with_user(document.author_id).action_submit()
-        document.with_user(self.reviewer).action_mark_reviewed()
-        document.with_user(self.approver).action_approve()
-        return document
-
-    def _new_revision(self, document, major=False, summary="Clarified the approval step"):
-        wizard = Form(
-            self.env["svcms.document.new.revision"].with_user(self.author).with_context(default_document_id=document.id)
-        )
-        if major:
-            wizard.change_type = "major"
-        wizard.change_summary = summary
-        action = wizard.save().action_create_revision()
-        return self.env["svcms.document"].browse(action["res_id"])
 
 
 @tagged("post_install", "-at_install")

@@ -6,7 +6,7 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, freeze_time, new_test_user, tagged
 
-from .test_document import DocumentCommon
+from .common import DocumentCommon
 
 
 @tagged("post_install", "-at_install")

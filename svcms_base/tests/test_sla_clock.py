@@ -1,6 +1,6 @@
 from odoo.tests import freeze_time, tagged
 
-from .common_sla import SlaCase
+from .common import SlaCase
 
 
 @tagged("post_install", "-at_install")

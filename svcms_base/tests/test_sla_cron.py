@@ -1,6 +1,6 @@
 from odoo.tests import freeze_time, new_test_user, tagged
 
-from .common_sla import SlaCase
+from .common import SlaCase
 
 SH = "Asia/Shanghai"
 

@@ -5,7 +5,7 @@ from datetime import date
 
 from odoo.tests import freeze_time, new_test_user, tagged
 
-from .common_sla import SlaCase
+from .common import SlaCase
 
 SH = "Asia/Shanghai"
 

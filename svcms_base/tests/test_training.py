@@ -5,7 +5,7 @@ from odoo.fields import Command
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .training_common import SvcmsTrainingCase
+from .common import SvcmsTrainingCase
 
 
 @tagged("post_install", "-at_install")

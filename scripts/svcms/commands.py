@@ -1,0 +1,287 @@
+"""The commands: run, test, stop, shell, i18n, env, bench (see cli.py for their help)."""
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+from .common import PY, REPO, addons, cache_dir, die, free_port, port_in_use, say
+from .odoo_src import odoo_cmd, odoo_src
+from .postgres import PrivateCluster, check_db_name, database_server, db_exists, drop_db, module_states, sql
+from .venv import ensure_venv
+
+
+def prepare():
+    src = odoo_src()
+    say(f"Odoo source: {src}")
+    ensure_venv(src)
+    return src
+
+
+def cmd_run(_args):
+    src = prepare()
+    port = int(os.environ.get("SVCMS_HTTP_PORT", "8069"))
+    if port_in_use(port):
+        die(
+            f"Port {port} is already in use (another Odoo running?). Stop it, or choose another port:\n"
+            f"  SVCMS_HTTP_PORT=8070 make run"
+        )
+    db = check_db_name(os.environ.get("SVCMS_DB", "svcms"))
+    params, _cluster = database_server()
+    mods = ",".join(addons())
+    if not db_exists(params, db):
+        say(
+            f"Creating the demo database '{db}' with demo data and Chinese (zh_CN); installing {mods} "
+            f"(first time: several minutes) ..."
+        )
+        res = subprocess.run(
+            odoo_cmd(
+                src,
+                params,
+                "-d",
+                db,
+                "-i",
+                mods,
+                "--with-demo",
+                "--load-language=en_US,zh_CN",
+                "--stop-after-init",
+                "--log-level=warn",
+            )
+        )
+        if res.returncode or module_states(params, db, addons()) != dict.fromkeys(addons(), "installed"):
+            drop_db(params, db)
+            die("Installing the addons failed (see the log above); the half-built database was dropped.")
+    else:
+        states = module_states(params, db, addons())
+        installed = [m for m, state in states.items() if state == "installed"]
+        missing = [m for m, state in states.items() if state != "installed"]
+        steps = (["-u", ",".join(installed)] if installed else []) + (["-i", ",".join(missing)] if missing else [])
+        say(
+            f"Database '{db}' exists: upgrading {', '.join(installed) or 'nothing'}"
+            f"{'; installing ' + ', '.join(missing) if missing else ''} ..."
+        )
+        res = subprocess.run(odoo_cmd(src, params, "-d", db, *steps, "--stop-after-init", "--log-level=warn"))
+        if res.returncode:
+            die("Upgrading the addons failed (see the log above).")
+    say(f"Odoo is starting on http://localhost:{port}  (login: admin / password: admin). Ctrl-C stops it.")
+    os.execv(str(PY), odoo_cmd(src, params, "-d", db, f"--http-port={port}", f"--db-filter=^{re.escape(db)}$"))
+
+
+def ensure_browser():
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        if shutil.which(name):
+            return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        say("Installing Chromium for the browser tours (apt-get install chromium) ...")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], env=env, check=False)
+        if shutil.which("chromium"):
+            return
+    die(
+        "The browser tours need Chromium or Google Chrome on PATH.\n"
+        "Install it, e.g. on Debian/Ubuntu: sudo apt-get install chromium"
+    )
+
+
+LOG_RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
+LOG_SKIP = re.compile(r"\bodoo\.[\w.]+: skipped (\S+) : (.*)")
+LOG_PROBLEM = re.compile(r" (ERROR|CRITICAL) \S+ ")
+
+
+def run_odoo_tests(src, params, db, mods):
+    tags = os.environ.get("SVCMS_TEST_TAGS") or ",".join(f"/{m}" for m in mods)
+    log_path = cache_dir() / f"test-{db}.log"
+    cmd = odoo_cmd(
+        src,
+        params,
+        "-d",
+        db,
+        "-i",
+        ",".join(mods),
+        "--with-demo",
+        "--load-language=en_US,zh_CN",
+        "--test-enable",
+        f"--test-tags={tags}",
+        "--stop-after-init",
+        f"--http-port={free_port(18069)}",
+        "--log-level=info",
+        "--max-cron-threads=0",
+    )
+    say(f"Installing {', '.join(mods)} into a fresh database '{db}' and running their Odoo tests ...")
+    result, skipped, problems = None, [], []
+    with (
+        open(log_path, "w") as log,
+        subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace") as proc,
+    ):
+        for line in proc.stdout:
+            log.write(line)
+            if match := LOG_RESULT.search(line):
+                result = tuple(int(g) for g in match.groups())
+            if match := LOG_SKIP.search(line):
+                skipped.append(f"{match.group(1)}: {match.group(2)}")
+            if LOG_PROBLEM.search(line):
+                problems.append(line.rstrip())
+            if " INFO " not in line or "Starting " in line or "skipped" in line:
+                sys.stdout.write(line)
+        rc = proc.wait()
+    with contextlib.suppress(OSError):
+        (cache_dir() / "last-test.log").unlink(missing_ok=True)
+        (cache_dir() / "last-test.log").symlink_to(log_path)
+    return rc, result, skipped, problems, log_path
+
+
+def run_pytest(params, db, src):
+    env = {
+        **os.environ,
+        "SVCMS_TEST_DB": db,
+        "SVCMS_DB_PARAMS": json.dumps(params),
+        "ODOO_SRC": str(src),
+        "SVCMS_DATA_DIR": str(cache_dir() / "data"),
+    }
+    say("Running the cross-addon pytest suite (tests/) ...")
+    proc = subprocess.run(
+        [str(PY), "-m", "pytest", "-q", "-p", "no:cacheprovider", str(REPO / "tests")],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    sys.stdout.write(proc.stdout)
+    sys.stderr.write(proc.stderr)
+    counts = {k: 0 for k in ("passed", "failed", "error", "skipped")}
+    tail = proc.stdout.strip().splitlines()[-1:] or [""]
+    for num, word in re.findall(r"(\d+) (passed|failed|errors?|skipped)", tail[0]):
+        counts["error" if word.startswith("error") else word] += int(num)
+    return proc.returncode, counts
+
+
+def cmd_test(_args):
+    src = prepare()
+    ensure_browser()
+    mods = addons()
+    params, cluster = database_server()
+    db = f"svcms_test_{os.getpid()}"
+    passed = failed = skip_count = 0
+    try:
+        drop_db(params, db)
+        rc, result, skipped, problems, log_path = run_odoo_tests(src, params, db, mods)
+        runs, odoo_failed = (result[2], result[0] + result[1]) if result else (0, 0)
+        states = module_states(params, db, mods) if db_exists(params, db) else {}
+        not_installed = {m: s for m, s in states.items() if s != "installed"} if states else dict.fromkeys(mods)
+        if not_installed:
+            print(f"FAIL: addons not installed: {not_installed}")
+            failed += 1
+        if rc or result is None:
+            print(
+                f"FAIL: Odoo exited with code {rc}{' and reported no test result' if result is None else ''}; "
+                f"log: {log_path}"
+            )
+            if not odoo_failed:
+                failed += 1
+        if runs == 0:
+            print("FAIL: Odoo ran no test.")
+            failed += 1
+        if skipped:
+            print("FAIL: skipped Odoo tests count as failures (a tour that does not run proves nothing):")
+            for item in skipped:
+                print(f"  - {item}")
+        if problems and not odoo_failed:
+            print("FAIL: errors were logged during the run:")
+            for item in problems[:20]:
+                print(f"  {item}")
+            failed += 1
+        py_rc, py = run_pytest(params, db, src) if db_exists(params, db) else (1, {"failed": 1})
+        if py_rc and not (py.get("failed") or py.get("error")):
+            failed += 1
+        passed = max(runs - odoo_failed - len(skipped), 0) + py.get("passed", 0)
+        failed += odoo_failed + py.get("failed", 0) + py.get("error", 0) + len(skipped)
+        skip_count = py.get("skipped", 0)
+    finally:
+        drop_db(params, db)
+        if cluster:
+            cluster.stop_if_idle()
+    summary = f"{passed} passed, {failed} failed" + (f", {skip_count} skipped" if skip_count else "")
+    print(summary, flush=True)
+    sys.exit(1 if failed or skip_count else 0)
+
+
+def cmd_stop(_args):
+    PrivateCluster().stop()
+
+
+def cmd_shell(_args):
+    src = prepare()
+    params, _cluster = database_server()
+    db = check_db_name(os.environ.get("SVCMS_DB", "svcms"))
+    os.execv(str(PY), odoo_cmd(src, params, "-d", db, subcommand="shell"))
+
+
+def cmd_i18n(_args):
+    """Refresh every addon's .pot and zh_CN.po (existing translations kept, new terms empty)."""
+    src = prepare()
+    params, cluster = database_server()
+    db = f"svcms_i18n_{os.getpid()}"
+    mods = addons()
+    try:
+        drop_db(params, db)
+        say(f"Installing {', '.join(mods)} with zh_CN into '{db}' to export their terms ...")
+        subprocess.run(
+            odoo_cmd(
+                src,
+                params,
+                "-d",
+                db,
+                "-i",
+                ",".join(mods),
+                "--load-language=en_US,zh_CN",
+                "--stop-after-init",
+                "--log-level=warn",
+            ),
+            check=True,
+        )
+        say("Exporting i18n/<addon>.pot and i18n/zh_CN.po ...")
+        conf = cache_dir() / "i18n-odoo.conf"
+        conf.write_text("[options]\n" + "".join(f"db_{k} = {v}\n" for k, v in params.items()))
+        base = odoo_cmd(src, {}, subcommand="i18n")[:3]
+        subprocess.run(
+            [*base, "i18n", "export", "-c", str(conf), "-d", db, "-l", "pot", "zh_CN", "--", *mods], check=True
+        )
+    finally:
+        drop_db(params, db)
+        if cluster:
+            cluster.stop_if_idle()
+
+
+def cmd_env(_args):
+    """Print shell exports for the other tools (bench, i18n export)."""
+    src = prepare()
+    params, _cluster = database_server()
+    print(json.dumps({"odoo_src": str(src), "db": params, "python": str(PY), "cache": str(cache_dir())}))
+
+
+def cmd_bench(_args):
+    """Benchmark the SLA engine against OCA helpdesk_mgmt_sla in throwaway databases (see bench/README.md)."""
+    src = prepare()
+    params, cluster = database_server()
+    sys.path.insert(0, str(REPO / "bench"))
+    import run_bench  # bench/ is not a package of the addons
+
+    try:
+        run_bench.main(
+            src,
+            params,
+            odoo_cmd=odoo_cmd,
+            drop_db=drop_db,
+            sql=sql,
+            say=say,
+            python=str(PY),
+            cache=cache_dir(),
+            repo=REPO,
+        )
+    finally:
+        if cluster:
+            cluster.stop_if_idle()
