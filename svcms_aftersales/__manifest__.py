@@ -47,6 +47,7 @@
         "views/defect_disclosure_templates.xml",
     ],
     "demo": [
+        "demo/accounting_demo.xml",
         "demo/aftersales_demo.xml",
         "demo/company_demo.xml",
         "demo/operations_demo.xml",

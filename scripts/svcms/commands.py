@@ -21,6 +21,22 @@ def prepare():
     return src
 
 
+# The demo company is Chinese: a database created for China gets CNY and Odoo's Chinese
+# localisation (l10n_cn: chart of accounts, VAT) when accounting is installed.
+DEMO_COUNTRY = "CN"
+
+
+def init_database(src, params, db):
+    """Create an empty database with demo data whose main company is in China."""
+    res = subprocess.run(
+        odoo_cmd(src, params, "init", db, "--with-demo", "--country", DEMO_COUNTRY, subcommand="db"),
+        capture_output=True,
+        text=True,
+    )
+    if res.returncode:
+        die(f"Creating the database '{db}' failed:\n{res.stdout[-2000:]}{res.stderr[-2000:]}")
+
+
 def cmd_run(_args):
     src = prepare()
     port = int(os.environ.get("SVCMS_HTTP_PORT", "8069"))
@@ -37,6 +53,7 @@ def cmd_run(_args):
             f"Creating the demo database '{db}' with demo data and Chinese (zh_CN); installing {mods} "
             f"(first time: several minutes) ..."
         )
+        init_database(src, params, db)
         res = subprocess.run(
             odoo_cmd(
                 src,
@@ -168,6 +185,7 @@ def cmd_test(_args):
     passed = failed = skip_count = 0
     try:
         drop_db(params, db)
+        init_database(src, params, db)
         rc, result, skipped, problems, log_path = run_odoo_tests(src, params, db, mods)
         runs, odoo_failed = (result[2], result[0] + result[1]) if result else (0, 0)
         states = module_states(params, db, mods) if db_exists(params, db) else {}

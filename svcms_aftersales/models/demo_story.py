@@ -15,6 +15,21 @@ class AftersalesDemoStory(models.AbstractModel):
     _description = "After-sales Demo Story"
 
     @api.model
+    def _use_chinese_chart(self):
+        """Give the Chinese demo company Odoo's Chinese chart of accounts (CNY, 13 % VAT).
+
+        Odoo's accounting demo puts every demo company on the generic chart before the country's
+        localisation is installed; reloading the country's template with its demo replaces it, before
+        the after-sales story creates its first invoice."""
+        company = self.env.ref("base.main_company")
+        chart_installed = self.env["ir.module.module"].search_count(
+            [("name", "=", "l10n_cn"), ("state", "=", "installed")]
+        )
+        if company.country_id.code == "CN" and company.chart_template != "cn" and chart_installed:
+            self.env["account.chart.template"].try_loading("cn", company, install_demo=True)
+        return True
+
+    @api.model
     def _deliver_serials(self, deliveries):
         """Sell and deliver serials to customers: the one way to put a serial at a customer.
 

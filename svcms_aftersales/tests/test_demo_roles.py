@@ -91,6 +91,16 @@ class TestDemoRoles(HttpCase):
                 with self.subTest(login=login, menu=menu.complete_name):
                     self._open_action(menu, user)
 
+    def test_demo_company_is_a_chinese_company(self):
+        company = self.env.ref("base.main_company")
+        self.assertEqual(company.country_id.code, "CN")
+        self.assertEqual(company.currency_id.name, "CNY")
+        self.assertEqual(company.chart_template, "cn")
+        self.assertEqual(company.city, "佛山市")
+        self.assertEqual(self.env.ref("stock.warehouse0").name, "美澜佛山总仓")
+        taxes = self.env["account.tax"].search([("company_id", "=", company.id), ("type_tax_use", "=", "sale")])
+        self.assertIn(13.0, taxes.mapped("amount"), "13 % VAT on goods")
+
     def test_portal_customers_see_their_own_products(self):
         for login in PORTAL_ROLES:
             user = self._user(login)
