@@ -359,9 +359,16 @@ def database_server():
 
 
 # --------------------------------------------------------------------------- Odoo
-def odoo_cmd(src, db_params, *args, subcommand=None):
+# Test-only addons (e.g. a minimal consumer of the SLA engine): on the addons path and installed only in
+# the throwaway database of `svcms.py test`, never by `make run`.
+TEST_ADDONS_DIR = REPO / "tests" / "addons"
+TEST_ADDONS = {"svcms_sla_test_consumer": "svcms_base"}  # test addon: the addon it tests
+
+
+def odoo_cmd(src, db_params, *args, subcommand=None, test_addons=False):
     cmd = [str(PY), str(src / "odoo-bin")]
-    cmd += [f"--addons-path={src / 'odoo' / 'addons'},{src / 'addons'},{REPO}"]
+    extra = f",{TEST_ADDONS_DIR}" if test_addons else ""
+    cmd += [f"--addons-path={src / 'odoo' / 'addons'},{src / 'addons'},{REPO}{extra}"]
     cmd += [subcommand] if subcommand else []
     cmd += [f"--data-dir={cache_dir() / 'data'}"]
     if db_params.get("host"):
@@ -494,7 +501,9 @@ LOG_PROBLEM = re.compile(r" (ERROR|CRITICAL) \S+ ")
 
 
 def run_odoo_tests(src, params, db, mods):
-    tags = os.environ.get("SVCMS_TEST_TAGS") or ",".join(f"/{m}" for m in mods)
+    # the test-only addons of the addons under test are installed (and tested) beside them
+    test_mods = [name for name, tested in TEST_ADDONS.items() if tested in mods]
+    tags = os.environ.get("SVCMS_TEST_TAGS") or ",".join(f"/{m}" for m in mods + test_mods)
     log_path = cache_dir() / f"test-{db}.log"
     cmd = odoo_cmd(
         src,
@@ -502,7 +511,7 @@ def run_odoo_tests(src, params, db, mods):
         "-d",
         db,
         "-i",
-        ",".join(mods),
+        ",".join(mods + test_mods),
         "--with-demo",
         "--load-language=en_US,zh_CN",
         "--test-enable",
@@ -511,6 +520,7 @@ def run_odoo_tests(src, params, db, mods):
         f"--http-port={_free_port(18069)}",
         "--log-level=info",
         "--max-cron-threads=0",
+        test_addons=True,
     )
     say(f"Installing {', '.join(mods)} into a fresh database '{db}' and running their Odoo tests ...")
     result, skipped, problems = None, [], []

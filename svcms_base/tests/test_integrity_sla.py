@@ -18,6 +18,7 @@ from .common_sla import SlaCase
 
 SH = "Asia/Shanghai"
 LINE_LOGGER = "odoo.addons.svcms_base.models.sla_line"
+RPC_LOGGER = "odoo.addons.rpc.controllers.xmlrpc"  # warns that XML-RPC is deprecated (removed in Odoo 20)
 
 
 @tagged("post_install", "-at_install")
@@ -32,14 +33,15 @@ class TestSlaIntegrity(SlaCase, HttpCase):
 
     # ------------------------------------------------------------------ helpers
     def rpc(self, user, model, method, *args, **kwargs):
-        result = self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
-        )
+        with mute_logger(RPC_LOGGER):
+            result = self.xmlrpc_object.execute_kw(
+                self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
+            )
         self.env.invalidate_all()
         return result
 
     def assertRpcRefused(self, user, model, method, *args, **kwargs):
-        with self.assertRaises(xmlrpc.client.Fault), mute_logger("odoo.http", "odoo.addons.base.controllers.rpc"):
+        with self.assertRaises(xmlrpc.client.Fault), mute_logger("odoo.http", RPC_LOGGER):
             self.rpc(user, model, method, *args, **kwargs)
         self.env.invalidate_all()
 
