@@ -72,6 +72,7 @@ class SvcmsComplaint(models.Model):
 
     def action_register_visit(self):
         """The technician arrived at the customer's: the on-site commitment is met."""
+        self._svcms_check_transition("register_visit")
         self.filtered(lambda complaint: not complaint.onsite_date)._svcms_transition("register_visit")
         self._svcms_sla_event("on_site")
         return True
