@@ -21,6 +21,7 @@
         "data/operations_data.xml",
         # [relationship] data
         "data/relationship_data.xml",
+        "data/complaint_data.xml",
         # menus first, then one view file per model
         "views/menus.xml",
         # [requests]
@@ -40,6 +41,7 @@
         # [relationship]
         "views/recall_views.xml",
         "views/return_visit_views.xml",
+        "views/complaint_views.xml",
         "views/service_fund_views.xml",
         "views/disposal_views.xml",
         "views/defect_disclosure_views.xml",
@@ -52,6 +54,7 @@
         "demo/company_demo.xml",
         "demo/operations_demo.xml",
         "demo/relationship_demo.xml",
+        "demo/complaint_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -13,6 +13,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 ADDONS = sorted(p.parent.name for p in REPO.glob("svcms_*/__manifest__.py"))
+# tests/addons holds test-only Odoo addons: their tests run inside Odoo, not under pytest
+collect_ignore = ["addons"]
 
 
 @pytest.fixture(scope="session")
@@ -37,7 +39,9 @@ def odoo_env():
     from odoo.tools import config
 
     params = json.loads(os.environ["SVCMS_DB_PARAMS"])
-    args = [f"--addons-path={src / 'odoo' / 'addons'},{src / 'addons'},{REPO}", f"--database={db}"]
+    # tests/addons: test-only addons `make test` installs beside ours (see scripts/svcms.py)
+    addons_path = f"{src / 'odoo' / 'addons'},{src / 'addons'},{REPO},{REPO / 'tests' / 'addons'}"
+    args = [f"--addons-path={addons_path}", f"--database={db}"]
     args += [f"--db_{key}={value}" for key, value in params.items() if key in ("host", "port", "user", "password")]
     if os.environ.get("SVCMS_DATA_DIR"):
         args.append(f"--data-dir={os.environ['SVCMS_DATA_DIR']}")

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 from .common import PY, REPO, addons, cache_dir, die, free_port, port_in_use, say
-from .odoo_src import odoo_cmd, odoo_src
+from .odoo_src import TEST_ADDONS, odoo_cmd, odoo_src
 from .postgres import PrivateCluster, check_db_name, database_server, db_exists, drop_db, module_states, sql
 from .venv import ensure_venv
 
@@ -110,7 +110,9 @@ LOG_PROBLEM = re.compile(r" (ERROR|CRITICAL) \S+ ")
 
 
 def run_odoo_tests(src, params, db, mods):
-    tags = os.environ.get("SVCMS_TEST_TAGS") or ",".join(f"/{m}" for m in mods)
+    # the test-only addons of the addons under test are installed (and tested) beside them
+    test_mods = [name for name, tested in TEST_ADDONS.items() if tested in mods]
+    tags = os.environ.get("SVCMS_TEST_TAGS") or ",".join(f"/{m}" for m in mods + test_mods)
     log_path = cache_dir() / f"test-{db}.log"
     cmd = odoo_cmd(
         src,
@@ -118,7 +120,7 @@ def run_odoo_tests(src, params, db, mods):
         "-d",
         db,
         "-i",
-        ",".join(mods),
+        ",".join(mods + test_mods),
         "--with-demo",
         "--load-language=en_US,zh_CN",
         "--test-enable",
@@ -127,6 +129,7 @@ def run_odoo_tests(src, params, db, mods):
         f"--http-port={free_port(18069)}",
         "--log-level=info",
         "--max-cron-threads=0",
+        test_addons=True,
     )
     say(f"Installing {', '.join(mods)} into a fresh database '{db}' and running their Odoo tests ...")
     result, skipped, problems = None, [], []

@@ -65,9 +65,16 @@ def odoo_src():
 
 
 # --------------------------------------------------------------------------- Odoo
-def odoo_cmd(src, db_params, *args, subcommand=None):
+# Test-only addons (e.g. a minimal consumer of the SLA engine): on the addons path and installed only in
+# the throwaway database of `svcms.py test`, never by `make run`.
+TEST_ADDONS_DIR = REPO / "tests" / "addons"
+TEST_ADDONS = {"svcms_sla_test_consumer": "svcms_base"}  # test addon: the addon it tests
+
+
+def odoo_cmd(src, db_params, *args, subcommand=None, test_addons=False):
     cmd = [str(PY), str(src / "odoo-bin")]
-    cmd += [f"--addons-path={src / 'odoo' / 'addons'},{src / 'addons'},{REPO}"]
+    extra = f",{TEST_ADDONS_DIR}" if test_addons else ""
+    cmd += [f"--addons-path={src / 'odoo' / 'addons'},{src / 'addons'},{REPO}{extra}"]
     cmd += [subcommand] if subcommand else []
     cmd += [f"--data-dir={cache_dir() / 'data'}"]
     if db_params.get("host"):

@@ -18,6 +18,7 @@ from . import recall
 from . import defect_disclosure
 from . import return_visit
 from . import care_event
+from . import complaint_category
 from . import complaint
 from . import service_request_relationship
 from . import service_fund

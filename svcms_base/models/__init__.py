@@ -1,4 +1,5 @@
 from . import workflow_mixin
+from . import nonconformity_source
 from . import clause
 from . import management_system
 from . import document_type

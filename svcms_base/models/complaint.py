@@ -1,26 +1,37 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize, html2plaintext
-from odoo.tools.translate import LazyTranslate
 
-_lt = LazyTranslate(__name__)
+from .workflow_mixin import Transition
 
-# Models a complaint may point at, when their addon is installed (svcms_base depends on none of them).
-RELATED_MODELS = ["sale.order", "stock.picking", "stock.lot", "repair.order", "account.move", "project.task"]
+# Models a complaint may point at, when their addon is installed (svcms_base depends on none of them);
+# svcms_aftersales adds deliveries, serial numbers and repair orders.
+RELATED_MODELS = ["sale.order", "account.move", "project.task"]
 
 OPEN_STATES = ("new", "acknowledged", "investigating", "waiting", "reopened")
+# States whose complaint the customer has had an answer for: satisfaction, confirmation
+ANSWERED_STATES = ("resolved", "closed")
 
 
 class SvcmsComplaint(models.Model):
     """A customer complaint (投诉), GB/T 27922 customer service and ISO/IEC 20000-1 8.3.2.
 
-    Its promises (acknowledge, visit, resolve) come from the SLA engine: the complaint declares its
-    state field and events, the policies say how long each step may take and who is told when late.
+    Its promises (acknowledge, resolve) come from the SLA engine: the complaint declares its
+    state field, the policies say how long each step may take and who is told when late. Its
+    lifecycle is declared below (``svcms.workflow.mixin``): the buttons perform the transitions,
+    and the status and its audit trail change in no other way.
     """
 
     _name = "svcms.complaint"
     _description = "Customer Complaint"
-    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin", "svcms.sla.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread.cc",
+        "mail.activity.mixin",
+        "svcms.sla.mixin",
+        "svcms.workflow.mixin",
+        "svcms.nonconformity.source",
+    ]
     _order = "id desc"
     _check_company_auto = True
     _mail_post_access = "read"
@@ -30,10 +41,29 @@ class SvcmsComplaint(models.Model):
     _svcms_sla_team_field = "department_id"
     _svcms_sla_user_field = "user_id"
     _svcms_sla_start_field = "date_received"
-    _svcms_sla_events = (
-        ("first_response", _lt("First response to the customer")),
-        ("on_site", _lt("Technician on site")),
+    # first response, resolution and waiting for the customer are the mixin's common events
+
+    _svcms_transitions = {
+        "acknowledge": Transition(("new",), "acknowledged", "acknowledged_by_id", "acknowledged_date"),
+        "investigate": Transition(("new", "acknowledged", "waiting", "reopened"), "investigating"),
+        "wait_customer": Transition(("acknowledged", "investigating", "reopened"), "waiting"),
+        "resolve": Transition(
+            ("acknowledged", "investigating", "waiting", "reopened"), "resolved", None, "resolved_date"
+        ),
+        "close": Transition(("resolved",), "closed", None, "closed_date"),
+        "confirm": Transition(("resolved",), "closed", None, "confirmation_date"),
+        "reopen": Transition(ANSWERED_STATES, "reopened"),
+        "cancel": Transition(OPEN_STATES, "cancelled"),
+        "reset": Transition(("cancelled",), "new"),
+    }
+    _svcms_workflow_fields = (
+        "customer_confirmed",
+        "closed_date",
+        "reopen_count",
+        "escalated",
+        "escalation_date",
     )
+    _svcms_deletable_states = ("new",)
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/", index="trigram")
     subject = fields.Char(required=True, tracking=True)
@@ -66,9 +96,6 @@ class SvcmsComplaint(models.Model):
         required=True,
         default="normal",
         tracking=True,
-    )
-    onsite_required = fields.Boolean(
-        string="On-site Visit Required", compute="_compute_from_category", store=True, readonly=False
     )
     description = fields.Html(required=True)
     state = fields.Selection(
@@ -109,15 +136,11 @@ class SvcmsComplaint(models.Model):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     acknowledged_date = fields.Datetime(readonly=True, copy=False)
     acknowledged_by_id = fields.Many2one("res.users", string="Acknowledged By", readonly=True, copy=False)
-    onsite_date = fields.Datetime(string="Technician On Site", readonly=True, copy=False)
     investigation = fields.Html()
     root_cause_category = fields.Selection(
         [
             ("product_quality", "Product Quality"),
-            ("installation", "Installation"),
             ("repair", "Repair"),
-            ("spare_parts", "Spare Parts"),
-            ("logistics", "Delivery and Logistics"),
             ("pricing", "Pricing and Charges"),
             ("service_attitude", "Service Attitude"),
             ("communication", "Communication"),
@@ -133,8 +156,6 @@ class SvcmsComplaint(models.Model):
         [
             ("none", "None"),
             ("refund", "Refund"),
-            ("replacement", "Replacement"),
-            ("free_repair", "Free Repair"),
             ("voucher", "Voucher"),
             ("cash", "Cash Compensation"),
             ("gift", "Gift"),
@@ -172,13 +193,17 @@ class SvcmsComplaint(models.Model):
     reopen_count = fields.Integer(readonly=True, copy=False)
     escalated = fields.Boolean(readonly=True, copy=False, tracking=True)
     escalation_date = fields.Datetime(readonly=True, copy=False)
-    # svcms_audit adds the nonconformity model and a Many2one `nonconformity_id`; until then the
-    # reference of the nonconformity report raised for this complaint is kept as text.
-    nonconformity_reference = fields.Char(
-        copy=False, help="Nonconformity report raised because of this complaint (corrective action)."
-    )
     acknowledged_on_time = fields.Boolean(compute="_compute_on_time")
     closed_on_time = fields.Boolean(string="Resolved on Time", compute="_compute_on_time")
+    can_acknowledge = fields.Boolean(compute="_compute_svcms_can")
+    can_investigate = fields.Boolean(compute="_compute_svcms_can")
+    can_wait_customer = fields.Boolean(compute="_compute_svcms_can")
+    can_resolve = fields.Boolean(compute="_compute_svcms_can")
+    can_close = fields.Boolean(compute="_compute_svcms_can")
+    can_confirm = fields.Boolean(compute="_compute_svcms_can")
+    can_reopen = fields.Boolean(compute="_compute_svcms_can")
+    can_cancel = fields.Boolean(compute="_compute_svcms_can")
+    can_reset = fields.Boolean(compute="_compute_svcms_can")
 
     _compensation_positive = models.Constraint(
         "CHECK(compensation_amount >= 0)", "A compensation amount cannot be negative."
@@ -205,7 +230,6 @@ class SvcmsComplaint(models.Model):
     def _compute_from_category(self):
         for complaint in self:
             if complaint.category_id:
-                complaint.onsite_required = complaint.category_id.onsite_required
                 complaint.department_id = complaint.category_id.department_id or complaint.department_id
 
     @api.depends("satisfaction")
@@ -246,102 +270,86 @@ class SvcmsComplaint(models.Model):
                 vals["name"] = self.env["ir.sequence"].sudo().next_by_code("svcms.complaint") or "/"
         return super().create(vals_list)
 
-    # ------------------------------------------------------------------ workflow
-    def _check_state(self, allowed, action):
-        for complaint in self:
-            if complaint.state not in allowed:
-                states = dict(self._fields["state"]._description_selection(self.env))
+    def write(self, vals):
+        if {"satisfaction", "satisfaction_comment"} & set(vals) and not self._svcms_in_transition():
+            confirmed = self.filtered("customer_confirmed")
+            if confirmed:
                 raise UserError(
                     self.env._(
-                        "Complaint %(name)s is %(state)s: it cannot be %(action)s.",
-                        name=complaint.name,
-                        state=states[complaint.state],
-                        action=action,
+                        "%(complaint)s: the customer confirmed the resolution and gave the rating; it can no "
+                        "longer change.",
+                        complaint=confirmed[0].display_name,
                     )
                 )
+        return super().write(vals)
 
+    # ------------------------------------------------------------------ workflow
     def action_acknowledge(self):
-        self._check_state(("new",), self.env._("acknowledged"))
-        self.write(
-            {
-                "state": "acknowledged",
-                "acknowledged_date": fields.Datetime.now(),
-                "acknowledged_by_id": self.env.user.id,
-                "user_id": self.user_id.id or self.env.user.id,
-            }
-        )
+        unassigned = self.filtered(lambda complaint: not complaint.user_id)
+        (self - unassigned)._svcms_transition("acknowledge")
+        unassigned._svcms_transition("acknowledge", {"user_id": self.env.uid})
         return True
 
     def action_investigate(self):
-        self._check_state(("new", "acknowledged", "waiting", "reopened"), self.env._("investigated"))
-        for complaint in self.filtered(lambda c: c.state == "new"):
-            complaint.write({"acknowledged_date": fields.Datetime.now(), "acknowledged_by_id": self.env.user.id})
-        self.write({"state": "investigating"})
+        """Start (or, once the customer answered, resume) the investigation."""
+        new = self.filtered(lambda complaint: complaint.state == "new")
+        (self - new)._svcms_transition("investigate")
+        # investigating a new complaint acknowledges it
+        new._svcms_transition(
+            "investigate", {"acknowledged_by_id": self.env.uid, "acknowledged_date": fields.Datetime.now()}
+        )
         return True
 
     def action_wait_customer(self):
-        self._check_state(("acknowledged", "investigating", "reopened"), self.env._("put on hold"))
-        self.write({"state": "waiting"})
+        self._svcms_transition("wait_customer")
+        self._svcms_sla_event("waiting_customer")
         return True
 
-    def action_register_visit(self):
-        self._check_state(OPEN_STATES, self.env._("visited"))
-        self.write({"onsite_date": fields.Datetime.now()})
-        self._svcms_sla_event("on_site")
-        return True
-
-    def action_resolve(self):
-        self._check_state(("acknowledged", "investigating", "waiting", "reopened"), self.env._("resolved"))
+    def _check_resolution(self):
         missing = self.filtered(lambda c: not html2plaintext(c.resolution or "").strip())
         if missing:
             raise UserError(self.env._("Describe the resolution of %s before resolving it.", missing[0].name))
-        self.write({"state": "resolved", "resolved_date": fields.Datetime.now()})
+
+    def action_resolve(self):
+        self._check_resolution()
+        self._svcms_transition("resolve")
+        self._svcms_sla_event("resolution")
         return True
 
     def action_close(self):
-        self._check_state(("resolved",), self.env._("closed"))
-        self.write({"state": "closed", "closed_date": fields.Datetime.now()})
-        return True
+        return self._svcms_transition("close")
 
     def action_reopen(self):
-        self._check_state(("resolved", "closed"), self.env._("reopened"))
         for complaint in self:
-            complaint.write(
+            complaint._svcms_transition(
+                "reopen",
                 {
-                    "state": "reopened",
                     "reopen_count": complaint.reopen_count + 1,
                     "customer_confirmed": False,
                     "confirmation_date": False,
                     "closed_date": False,
-                }
+                },
             )
         return True
 
     def action_cancel(self):
-        self._check_state(OPEN_STATES, self.env._("cancelled"))
-        self.write({"state": "cancelled"})
-        return True
+        return self._svcms_transition("cancel")
 
     def action_reset(self):
-        self._check_state(("cancelled",), self.env._("reset"))
-        self.write({"state": "new"})
-        return True
+        return self._svcms_transition("reset")
 
     def _confirm_by_customer(self, satisfaction, comment=None):
         """The customer accepts the resolution (portal or phone follow-up) and rates the service."""
-        self._check_state(("resolved",), self.env._("confirmed"))
         if str(satisfaction) not in {"1", "2", "3", "4", "5"}:
             raise UserError(self.env._("Rate the service from 1 to 5."))
-        now = fields.Datetime.now()
-        self.write(
+        return self._svcms_transition(
+            "confirm",
             {
                 "customer_confirmed": True,
-                "confirmation_date": now,
                 "satisfaction": str(satisfaction),
                 "satisfaction_comment": comment or False,
-                "state": "closed",
-                "closed_date": now,
-            }
+                "closed_date": fields.Datetime.now(),
+            },
         )
 
     def action_confirm_by_customer(self):
@@ -356,7 +364,15 @@ class SvcmsComplaint(models.Model):
     def _svcms_sla_notified(self, kind, lines):
         if kind != "escalation":
             return
-        self.filtered(lambda c: not c.escalated).write({"escalated": True, "escalation_date": fields.Datetime.now()})
+        self.filtered(lambda c: not c.escalated)._svcms_write_workflow(
+            {"escalated": True, "escalation_date": fields.Datetime.now()}
+        )
+
+    # ------------------------------------------------------------------ nonconformity
+    def _svcms_nonconformity_values(self):
+        values = super()._svcms_nonconformity_values()
+        values["name"] = self.env._("Complaint %(reference)s: %(subject)s", reference=self.name, subject=self.subject)
+        return values
 
     def _message_post_after_hook(self, message, msg_vals):
         # A public reply from an employee is the first response the customer gets.

@@ -20,9 +20,6 @@ class SvcmsComplaintCategory(models.Model):
         default="normal",
         required=True,
     )
-    onsite_required = fields.Boolean(
-        string="On-site Visit Required", help="Complaints of this category need a technician on site."
-    )
     description = fields.Text(translate=True)
     complaint_count = fields.Integer(compute="_compute_complaint_count")
 

@@ -4,9 +4,11 @@ from datetime import date, datetime, time, timedelta
 import pytz
 
 from odoo import fields, models
+from odoo.exceptions import AccessError
 from odoo.tools.translate import LazyTranslate
 
 _logger = logging.getLogger(__name__)
+MANAGER_GROUP = "svcms_base.group_svcms_manager"
 _lt = LazyTranslate(__name__)
 
 NEW_YEAR = _lt("New Year's Day")
@@ -55,8 +57,14 @@ class ResourceCalendar(models.Model):
         """Create the Chinese public holidays of ``year`` as closures (leaves without a resource).
 
         Each holiday runs from local midnight of its first day to local midnight after its last
-        day, so a clock stops exactly at the boundary. Holidays already present are kept.
+        day, so a clock stops exactly at the boundary. Holidays already present are kept. The
+        closures are written as superuser (they are company-wide), so only a service management
+        manager may load them.
         """
+        if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                self.env._("Only a service management manager may load the public holidays into working calendars.")
+            )
         year = year or fields.Date.context_today(self).year
         holidays = CN_PUBLIC_HOLIDAYS.get(year)
         if holidays is None:

@@ -1,86 +1,42 @@
 import json
+import logging
 from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import SQL, format_datetime
 
 from .sla_clock import ClockRegistry
 
-# Columns the engine reads and writes in bulk, with their SQL types (for jsonb_to_recordset).
-LINE_COLUMNS = {
-    "id": "int",
-    "res_model": "varchar",
-    "res_id": "int",
-    "company_id": "int",
-    "partner_id": "int",
-    "team_id": "int",
-    "user_id": "int",
-    "policy_id": "int",
-    "target_id": "int",
-    "metric": "varchar",
-    "calendar_id": "int",
-    "tz": "varchar",
-    "agreement_id": "int",
-    "over_limit": "bool",
-    "excluded": "bool",
-    "request_datetime": "timestamp",
-    "start_datetime": "timestamp",
-    "target_seconds": "int",
-    "clock": "varchar",
-    "stop_cause": "varchar",
-    "state": "varchar",
-    "breached": "bool",
-    "breach_datetime": "timestamp",
-    "outcome_datetime": "timestamp",
-    "deadline": "timestamp",
-    "stop_datetime": "timestamp",
-    "consumed_seconds": "int",
-    "paused_seconds": "int",
-    "clock_since": "timestamp",
-    "notify_level": "int",
-    "notify_next": "timestamp",
-    "warning_sent": "bool",
-    "escalation_level": "int",
-}
-# What a (re)derivation may change on an existing line.
-DERIVED_COLUMNS = [
-    "company_id",
-    "partner_id",
-    "team_id",
-    "user_id",
-    "policy_id",
-    "target_id",
-    "metric",
-    "calendar_id",
-    "tz",
-    "target_seconds",
-    "clock",
-    "stop_cause",
-    "state",
-    "breached",
-    "breach_datetime",
-    "outcome_datetime",
-    "deadline",
-    "stop_datetime",
-    "consumed_seconds",
-    "paused_seconds",
-    "clock_since",
-    "notify_next",
-]
-SEGMENT_COLUMNS = {
-    "id": "int",
-    "line_id": "int",
-    "company_id": "int",
-    "kind": "varchar",
-    "date_start": "timestamp",
-    "date_end": "timestamp",
-    "reason": "varchar",
-    "work_seconds": "int",
-}
+_logger = logging.getLogger(__name__)
+
+# A line whose notifications fail is retried after this delay times its failures, then given up.
+NOTIFY_RETRY = timedelta(minutes=15)
+NOTIFY_MAX_FAILURES = 5
+
+# The engine reads and writes lines with a few set-based SQL statements. Which columns it touches is
+# declared on the fields themselves (``sla_engine="insert"``: written when the line is created;
+# ``sla_engine="derived"``: re-derived from the segments at every evaluation), so the statements
+# follow the model: see ``engine_columns``.
+ENGINE_PARAMETER = "sla_engine"
+
+
+def engine_columns(model, kind=None):
+    """{column: SQL type} of the fields of ``model`` the engine writes (``kind``: only "derived" ones).
+
+    The list comes from the model's fields (their ``sla_engine`` flag and column type), never
+    from a list kept by hand; ``id`` is always first.
+    """
+    columns = {"id": "int4"} if kind is None else {}
+    for name, field in model._fields.items():
+        flag = getattr(field, ENGINE_PARAMETER, None)
+        if flag and field.store and field.column_type and (kind is None or flag == kind):
+            columns[name] = field.column_type[1]
+    return columns
 
 
 def _json_value(value):
@@ -192,31 +148,55 @@ class SvcmsSlaLine(models.Model):
 
     _name = "svcms.sla.line"
     _description = "SLA Line"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.nonconformity.source"]
     _order = "start_datetime desc, id desc"
     _rec_name = "target_id"
 
-    res_model = fields.Char(string="Record Model", required=True, index=True, readonly=True)
-    res_id = fields.Many2oneReference(string="Record ID", model_field="res_model", required=True, readonly=True)
+    res_model = fields.Char(string="Record Model", required=True, index=True, readonly=True, sla_engine="insert")
+    res_id = fields.Many2oneReference(
+        string="Record ID", model_field="res_model", required=True, readonly=True, sla_engine="insert"
+    )
     res_name = fields.Char(string="Record", compute="_compute_res_name")
-    company_id = fields.Many2one("res.company", index=True, readonly=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", index=True, readonly=True)
-    team_id = fields.Many2one("hr.department", string="Team", index=True, readonly=True)
-    user_id = fields.Many2one("res.users", string="Responsible", index=True, readonly=True)
+    company_id = fields.Many2one("res.company", index=True, readonly=True, sla_engine="derived")
+    partner_id = fields.Many2one("res.partner", string="Customer", index=True, readonly=True, sla_engine="derived")
+    team_id = fields.Many2one("hr.department", string="Team", index=True, readonly=True, sla_engine="derived")
+    user_id = fields.Many2one("res.users", string="Responsible", index=True, readonly=True, sla_engine="derived")
     policy_id = fields.Many2one(
-        "svcms.sla.policy", required=True, ondelete="restrict", index=True, readonly=True, tracking=True
+        "svcms.sla.policy",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        readonly=True,
+        tracking=True,
+        sla_engine="derived",
     )
     target_id = fields.Many2one(
-        "svcms.sla.target", required=True, ondelete="restrict", index=True, readonly=True, tracking=True
+        "svcms.sla.target",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        readonly=True,
+        tracking=True,
+        sla_engine="derived",
     )
     metric = fields.Selection(
-        selection=lambda self: self.env["svcms.sla.target"]._selection_metric(), required=True, readonly=True
+        selection=lambda self: self.env["svcms.sla.target"]._selection_metric(),
+        required=True,
+        readonly=True,
+        sla_engine="derived",
     )
-    calendar_id = fields.Many2one("resource.calendar", string="Working Calendar", readonly=True, tracking=True)
-    tz = fields.Char(string="Timezone", readonly=True)
-    agreement_id = fields.Many2one("svcms.sla.agreement", index=True, readonly=True, ondelete="set null")
+    calendar_id = fields.Many2one(
+        "resource.calendar", string="Working Calendar", readonly=True, tracking=True, sla_engine="derived"
+    )
+    tz = fields.Char(string="Timezone", readonly=True, sla_engine="derived")
+    agreement_id = fields.Many2one(
+        "svcms.sla.agreement", index=True, readonly=True, ondelete="set null", sla_engine="insert"
+    )
     over_limit = fields.Boolean(
-        string="Beyond Workload Limit", readonly=True, help="The request exceeded the agreement's workload limit."
+        string="Beyond Workload Limit",
+        readonly=True,
+        help="The request exceeded the agreement's workload limit.",
+        sla_engine="insert",
     )
     exception_id = fields.Many2one(
         "svcms.sla.exception", string="Approved Exception", readonly=True, ondelete="set null", index="btree_not_null"
@@ -226,14 +206,16 @@ class SvcmsSlaLine(models.Model):
         compute="_compute_excluded",
         store=True,
         help="Beyond the workload limit or covered by an approved exception.",
+        sla_engine="insert",
     )
-    request_datetime = fields.Datetime(string="Requested On", readonly=True)
-    start_datetime = fields.Datetime(string="Clock Started", readonly=True, index=True)
-    target_seconds = fields.Integer(readonly=True)
+    request_datetime = fields.Datetime(string="Requested On", readonly=True, sla_engine="insert")
+    start_datetime = fields.Datetime(string="Clock Started", readonly=True, index=True, sla_engine="insert")
+    target_seconds = fields.Integer(readonly=True, sla_engine="derived")
     clock = fields.Selection(
         [("running", "Running"), ("paused", "Paused"), ("stopped", "Stopped")],
         readonly=True,
         default="running",
+        sla_engine="derived",
     )
     stop_cause = fields.Selection(
         [
@@ -243,6 +225,7 @@ class SvcmsSlaLine(models.Model):
             ("policy", "No Longer Applicable"),
         ],
         readonly=True,
+        sla_engine="derived",
     )
     state = fields.Selection(
         [
@@ -256,21 +239,32 @@ class SvcmsSlaLine(models.Model):
         readonly=True,
         default="running",
         index=True,
+        sla_engine="derived",
     )
-    breached = fields.Boolean(readonly=True)
-    breach_datetime = fields.Datetime(string="Breached On", readonly=True)
+    breached = fields.Boolean(readonly=True, sla_engine="derived")
+    breach_datetime = fields.Datetime(string="Breached On", readonly=True, sla_engine="derived")
     outcome_datetime = fields.Datetime(
-        string="Outcome Date", readonly=True, index=True, help="When the line was met or breached."
+        string="Outcome Date",
+        readonly=True,
+        index=True,
+        help="When the line was met or breached.",
+        sla_engine="derived",
     )
-    deadline = fields.Datetime(readonly=True)
-    stop_datetime = fields.Datetime(string="Stopped On", readonly=True)
-    consumed_seconds = fields.Integer(readonly=True, help="Working time of the closed running segments.")
-    paused_seconds = fields.Integer(readonly=True, help="Wall-clock time of the closed paused segments.")
-    clock_since = fields.Datetime(readonly=True, help="Start of the current segment.")
-    notify_level = fields.Integer(readonly=True, help="Warnings and escalation steps already sent.")
-    notify_next = fields.Datetime(string="Next Notification", readonly=True)
-    warning_sent = fields.Boolean(readonly=True)
-    escalation_level = fields.Integer(readonly=True)
+    deadline = fields.Datetime(readonly=True, sla_engine="derived")
+    stop_datetime = fields.Datetime(string="Stopped On", readonly=True, sla_engine="derived")
+    consumed_seconds = fields.Integer(
+        readonly=True, help="Working time of the closed running segments.", sla_engine="derived"
+    )
+    paused_seconds = fields.Integer(
+        readonly=True, help="Wall-clock time of the closed paused segments.", sla_engine="derived"
+    )
+    clock_since = fields.Datetime(readonly=True, help="Start of the current segment.", sla_engine="derived")
+    notify_level = fields.Integer(
+        readonly=True, help="Warnings and escalation steps already sent.", sla_engine="insert"
+    )
+    notify_next = fields.Datetime(string="Next Notification", readonly=True, sla_engine="derived")
+    warning_sent = fields.Boolean(readonly=True, sla_engine="insert")
+    escalation_level = fields.Integer(readonly=True, sla_engine="insert")
     segment_ids = fields.One2many("svcms.sla.segment", "line_id", string="Clock Segments", readonly=True)
     target_hours = fields.Float(string="Target Time", compute="_compute_live")
     consumed_hours = fields.Float(string="Working Time Consumed", compute="_compute_live")
@@ -278,10 +272,59 @@ class SvcmsSlaLine(models.Model):
     paused_hours = fields.Float(string="Time Paused", compute="_compute_live")
     progress = fields.Float(string="Consumed (%)", compute="_compute_live")
     explanation = fields.Text(compute="_compute_explanation")
+    notify_failures = fields.Integer(
+        string="Failed Notification Runs",
+        readonly=True,
+        copy=False,
+        help="How many times in a row sending this line's warnings or escalations failed.",
+    )
+    notify_error = fields.Char(string="Last Notification Error", readonly=True, copy=False)
 
     _record_metric_uniq = models.UniqueIndex("(res_model, res_id, metric)")
     _open_deadline_idx = models.Index("(deadline) WHERE clock = 'running' AND breached IS NOT TRUE")
     _notify_idx = models.Index("(notify_next) WHERE clock = 'running' AND notify_next IS NOT NULL")
+
+    @api.model
+    def _valid_field_parameter(self, field, name):
+        return name == ENGINE_PARAMETER or super()._valid_field_parameter(field, name)
+
+    # ------------------------------------------------------------------ integrity
+    @api.model
+    def _sla_key_fields(self):
+        """Fields that decide which lines an evaluation or a transition touches (fixed once breached)."""
+        return {"res_model", "res_id", "policy_id", "target_id", "metric", "company_id"}
+
+    def write(self, vals):
+        """Users never rewrite a clock: the engine writes lines with SQL, server code with sudo().
+
+        Only the approved exception may be set, by server code (an exception's approval). Even
+        server code cannot move a breached line to another record, policy, target or metric: the
+        breach stays where it happened.
+        """
+        self.check_access("write")
+        engine = set(engine_columns(self)) | {"exception_id", "notify_failures", "notify_error"}
+        if not self.env.su and engine & set(vals):
+            raise UserError(
+                self.env._(
+                    "SLA lines are kept by the service level engine: %(fields)s cannot be edited.",
+                    fields=", ".join(sorted(self._fields[n]._description_string(self.env) for n in engine & set(vals))),
+                )
+            )
+        keys = self._sla_key_fields() & set(vals)
+        if keys:
+            breached = self.filtered("breached")
+            if breached and any(
+                self._fields[name].convert_to_write(line[name], line) != vals[name]
+                for line in breached
+                for name in keys
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(line)s is breached: its record, policy, target and metric can no longer change.",
+                        line=breached[0].display_name,
+                    )
+                )
+        return super().write(vals)
 
     # ------------------------------------------------------------------ display
     @api.depends("over_limit", "exception_id")
@@ -380,6 +423,11 @@ class SvcmsSlaLine(models.Model):
                 )
             line.explanation = "\n".join(lines)
 
+    def _svcms_nonconformity_values(self):
+        values = super()._svcms_nonconformity_values()
+        values["description"] = Markup("<pre>%s</pre>") % (self.explanation or "")
+        return values
+
     def action_open_record(self):
         self.ensure_one()
         return {
@@ -409,8 +457,9 @@ class SvcmsSlaLine(models.Model):
     def _sla_fetch(self, res_model, res_ids):
         """Lines and their segments of some records, as plain dicts: {res_id: [line, ...]}."""
         self.flush_model()
-        self.env["svcms.sla.segment"].flush_model()
-        columns = SQL(", ").join(SQL.identifier(col) for col in LINE_COLUMNS)
+        Segment = self.env["svcms.sla.segment"]
+        Segment.flush_model()
+        columns = SQL(", ").join(SQL.identifier(col) for col in engine_columns(self))
         rows = self.env.execute_query_dict(
             SQL(
                 "SELECT %s FROM svcms_sla_line WHERE res_model = %s AND res_id = ANY(%s) ORDER BY id",
@@ -424,8 +473,8 @@ class SvcmsSlaLine(models.Model):
         lines = {row["id"]: dict(row, segments=[]) for row in rows}
         segments = self.env.execute_query_dict(
             SQL(
-                "SELECT id, line_id, company_id, kind, date_start, date_end, reason, work_seconds "
-                "FROM svcms_sla_segment WHERE line_id = ANY(%s) ORDER BY line_id, date_start, id",
+                "SELECT %s FROM svcms_sla_segment WHERE line_id = ANY(%s) ORDER BY line_id, date_start, id",
+                SQL(", ").join(SQL.identifier(col) for col in engine_columns(Segment)),
                 list(lines),
             )
         )
@@ -444,19 +493,28 @@ class SvcmsSlaLine(models.Model):
         ``new_lines``: line dicts with ``segments`` holding one open segment.
         ``changed_lines``: line dicts as returned by `_sla_fetch`, re-derived; their new segments
         have no id, their closed or recounted ones carry ``dirty``.
+
+        The statements bypass the ORM; afterwards the cache of the written fields is invalidated
+        and they are marked modified, so that any stored field computed from SLA lines (on any
+        model) is recomputed as after an ORM write.
         """
         cr = self.env.cr
         uid = self.env.uid
         now = fields.Datetime.now()
+        Segment = self.env["svcms.sla.segment"]
         self.flush_model()
-        self.env["svcms.sla.segment"].flush_model()
+        Segment.flush_model()
+        line_types = engine_columns(self)
+        segment_types = engine_columns(Segment)
+        derived = list(engine_columns(self, "derived"))
+        new_ids, segment_ids = [], []
         if new_lines:
-            columns = [col for col in LINE_COLUMNS if col != "id"]
+            columns = [col for col in line_types if col != "id"]
             rows = []
             for line in new_lines:
                 first = line["segments"][0]
                 rows.append(dict(line, segment_kind=first["kind"], segment_reason=first.get("reason")))
-            types = dict(LINE_COLUMNS, segment_kind="varchar", segment_reason="varchar")
+            types = dict(line_types, segment_kind="varchar", segment_reason="varchar")
             column_list = SQL(", ").join(SQL.identifier(col) for col in columns)
             cr.execute(
                 SQL(
@@ -467,13 +525,16 @@ class SvcmsSlaLine(models.Model):
                         INSERT INTO svcms_sla_line (%(columns)s, create_uid, create_date, write_uid, write_date)
                         SELECT %(columns)s, %(uid)s, %(now)s, %(uid)s, %(now)s FROM data
                         RETURNING id, res_id, metric, company_id, clock_since
+                    ), segments AS (
+                        INSERT INTO svcms_sla_segment
+                            (line_id, company_id, kind, date_start, reason, work_seconds,
+                             create_uid, create_date, write_uid, write_date)
+                        SELECT i.id, i.company_id, d.segment_kind, i.clock_since, d.segment_reason, 0,
+                               %(uid)s, %(now)s, %(uid)s, %(now)s
+                        FROM inserted i JOIN data d ON d.res_id = i.res_id AND d.metric = i.metric
+                        RETURNING id, line_id
                     )
-                    INSERT INTO svcms_sla_segment
-                        (line_id, company_id, kind, date_start, reason, work_seconds,
-                         create_uid, create_date, write_uid, write_date)
-                    SELECT i.id, i.company_id, d.segment_kind, i.clock_since, d.segment_reason, 0,
-                           %(uid)s, %(now)s, %(uid)s, %(now)s
-                    FROM inserted i JOIN data d ON d.res_id = i.res_id AND d.metric = i.metric
+                    SELECT line_id, id FROM segments
                     """,
                     data=_jsonb(rows, [*columns, "segment_kind", "segment_reason"]),
                     types=_recordset_sql([*columns, "segment_kind", "segment_reason"], types),
@@ -482,10 +543,11 @@ class SvcmsSlaLine(models.Model):
                     now=now,
                 )
             )
+            for line_id, segment_id in cr.fetchall():
+                new_ids.append(line_id)
+                segment_ids.append(segment_id)
         if changed_lines:
-            assignments = SQL(", ").join(
-                SQL("%s = d.%s", SQL.identifier(col), SQL.identifier(col)) for col in DERIVED_COLUMNS
-            )
+            assignments = SQL(", ").join(SQL("%s = d.%s", SQL.identifier(col), SQL.identifier(col)) for col in derived)
             cr.execute(
                 SQL(
                     """
@@ -494,8 +556,8 @@ class SvcmsSlaLine(models.Model):
                     WHERE l.id = d.id
                     """,
                     assignments=assignments,
-                    data=_jsonb(changed_lines, ["id", *DERIVED_COLUMNS]),
-                    types=_recordset_sql(["id", *DERIVED_COLUMNS], LINE_COLUMNS),
+                    data=_jsonb(changed_lines, ["id", *derived]),
+                    types=_recordset_sql(["id", *derived], line_types),
                     uid=uid,
                     now=now,
                 )
@@ -512,11 +574,12 @@ class SvcmsSlaLine(models.Model):
                         WHERE s.id = d.id
                         """,
                         data=_jsonb(closed, ["id", "date_end", "work_seconds"]),
-                        types=_recordset_sql(["id", "date_end", "work_seconds"], SEGMENT_COLUMNS),
+                        types=_recordset_sql(["id", "date_end", "work_seconds"], segment_types),
                         uid=uid,
                         now=now,
                     )
                 )
+                segment_ids += [s["id"] for s in closed]
             opened = [
                 dict(s, line_id=line["id"], company_id=line["company_id"])
                 for line in changed_lines
@@ -524,24 +587,40 @@ class SvcmsSlaLine(models.Model):
                 if not s.get("id")
             ]
             if opened:
-                columns = ["line_id", "company_id", "kind", "date_start", "date_end", "reason", "work_seconds"]
+                columns = [col for col in segment_types if col != "id"]
                 cr.execute(
                     SQL(
                         """
                         INSERT INTO svcms_sla_segment (%(columns)s, create_uid, create_date, write_uid, write_date)
                         SELECT %(columns)s, %(uid)s, %(now)s, %(uid)s, %(now)s
                         FROM jsonb_to_recordset(%(data)s::jsonb) AS d(%(types)s)
+                        RETURNING id
                         """,
                         columns=SQL(", ").join(SQL.identifier(col) for col in columns),
                         data=_jsonb(opened, columns),
-                        types=_recordset_sql(columns, SEGMENT_COLUMNS),
+                        types=_recordset_sql(columns, segment_types),
                         uid=uid,
                         now=now,
                     )
                 )
+                segment_ids += [row[0] for row in cr.fetchall()]
         if new_lines or changed_lines:
-            self.invalidate_model()
-            self.env["svcms.sla.segment"].invalidate_model()
+            self._sla_written(new_ids, [line["id"] for line in changed_lines], derived)
+            segments = Segment.browse(segment_ids)
+            Segment.invalidate_model()
+            segments.modified([col for col in segment_types if col != "id"])
+
+    @api.model
+    def _sla_written(self, new_ids, changed_ids, fnames):
+        """After an SQL write: drop the cache of ``fnames`` and mark them modified on the lines.
+
+        New lines are marked as created (their One2many inverses, e.g. ``sla_line_ids``, change too).
+        """
+        self.invalidate_model()
+        if new_ids:
+            self.browse(new_ids).modified([name for name in engine_columns(self) if name != "id"], create=True)
+        if changed_ids:
+            self.browse(changed_ids).modified(fnames)
 
     # ------------------------------------------------------------------ engine: replays
     @api.model
@@ -578,7 +657,10 @@ class SvcmsSlaLine(models.Model):
         """Flag breaches and send due warnings and escalations, in bounded batches.
 
         Every batch is a locked (SKIP LOCKED) set-based statement, so two workers never take the
-        same lines; flags on the lines make every notification go out exactly once.
+        same lines; flags on the lines make every notification go out exactly once. Each batch of
+        notifications runs in a savepoint: when it fails, its lines are retried one by one, each in
+        its own savepoint, so one broken line is logged, counted on the line and skipped while the
+        others are sent (see ``_sla_notify_failed``).
         """
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         while True:
@@ -613,6 +695,7 @@ class SvcmsSlaLine(models.Model):
     def _sla_detect_breaches(self, now, limit):
         """Mark running lines past their deadline as breached: one statement, whatever the batch size."""
         self.flush_model()
+        fnames = ["breached", "state", "breach_datetime", "outcome_datetime"]
         rows = self.env.execute_query(
             SQL(
                 """
@@ -635,9 +718,10 @@ class SvcmsSlaLine(models.Model):
                 uid=self.env.uid,
             )
         )
-        if rows:
-            self.invalidate_model(["breached", "state", "breach_datetime", "outcome_datetime"])
-        return [row[0] for row in rows]
+        ids = [row[0] for row in rows]
+        if ids:
+            self._sla_written([], ids, fnames)
+        return ids
 
     @api.model
     def _sla_send_notifications(self, now, limit):
@@ -662,10 +746,26 @@ class SvcmsSlaLine(models.Model):
         if not ids:
             return 0
         lines = self.sudo().browse(ids)
-        rules = lines.target_id._sla_rules()
+        try:
+            with self.env.cr.savepoint():
+                lines._sla_notify_lines(now)
+        except Exception:  # noqa: BLE001 - one broken line must not stop the service levels of all others
+            _logger.warning("SLA notifications: a batch of %s lines failed, retrying line by line.", len(ids))
+            for line in lines.browse(ids):
+                try:
+                    with self.env.cr.savepoint():
+                        line._sla_notify_lines(now)
+                except Exception as error:
+                    _logger.exception("SLA notifications: line %s failed and is skipped.", line.id)
+                    line._sla_notify_failed(error, now)
+        return len(ids)
+
+    def _sla_notify_lines(self, now):
+        """Send the due step of each line of ``self`` and move its notification schedule on."""
+        rules = self.target_id._sla_rules()
         clocks = ClockRegistry(self.env)
         updates, to_send = [], []
-        for line in lines:
+        for line in self:
             rule = rules[line.target_id.id]
             clock = clocks.get(line.calendar_id.id, line.tz)
             values = {
@@ -705,18 +805,69 @@ class SvcmsSlaLine(models.Model):
                 UPDATE svcms_sla_line l
                    SET notify_level = d.notify_level, notify_next = d.notify_next,
                        warning_sent = d.warning_sent, escalation_level = d.escalation_level,
+                       notify_failures = 0, notify_error = NULL,
                        write_uid = %(uid)s, write_date = %(now)s
                   FROM jsonb_to_recordset(%(data)s::jsonb) AS d(%(types)s)
                  WHERE l.id = d.id
                 """,
                 data=_jsonb(updates, columns),
-                types=_recordset_sql(columns, LINE_COLUMNS),
+                types=_recordset_sql(columns, engine_columns(self)),
                 uid=self.env.uid,
                 now=now,
             )
         )
-        self.invalidate_model(["notify_level", "notify_next", "warning_sent", "escalation_level"])
-        return len(ids)
+        self._sla_written([], self.ids, [*columns[1:], "notify_failures", "notify_error"])
+
+    def _sla_notify_failed(self, error, now):
+        """Count a failed notification run on this line and retry it later, then give up loudly.
+
+        The line is retried after ``NOTIFY_RETRY`` times the number of failures, so the next runs
+        handle every other line first; after ``NOTIFY_MAX_FAILURES`` failures its notifications stop
+        and the error stays on the line (list filter "Notification Failed") and in its chatter.
+        """
+        self.ensure_one()
+        failures = self.notify_failures + 1
+        give_up = failures >= NOTIFY_MAX_FAILURES
+        message = f"{type(error).__name__}: {error}"[:500]
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE svcms_sla_line
+                   SET notify_failures = %(failures)s, notify_error = %(message)s, notify_next = %(next)s,
+                       write_uid = %(uid)s, write_date = %(now)s
+                 WHERE id = %(id)s
+                """,
+                failures=failures,
+                message=message,
+                next=None if give_up else now + NOTIFY_RETRY * failures,
+                uid=self.env.uid,
+                now=now,
+                id=self.id,
+            )
+        )
+        self._sla_written([], self.ids, ["notify_failures", "notify_error", "notify_next"])
+        body = (
+            self.env._(
+                "Sending the warnings and escalations of this service level failed %(count)s times; they are "
+                "stopped until the line is fixed: %(error)s",
+                count=failures,
+                error=message,
+            )
+            if give_up
+            else self.env._(
+                "Sending the warnings and escalations of this service level failed (%(count)s); retried later: "
+                "%(error)s",
+                count=failures,
+                error=message,
+            )
+        )
+        try:
+            with self.env.cr.savepoint():
+                self.sudo()._message_log(body=body)
+        except Exception:
+            _logger.exception("SLA notifications: could not log the failure on line %s.", self.id)
+        if give_up:
+            _logger.error("SLA notifications of line %s stopped after %s failures: %s", self.id, failures, message)
 
     def _sla_recipients(self, step, managers):
         """Users to notify for one line and one step (falls back to the policy's service level manager)."""

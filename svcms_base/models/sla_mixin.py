@@ -1,10 +1,31 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.fields import Domain
+from odoo.tools.translate import LazyTranslate
 
 from .sla_clock import ClockRegistry
-from .sla_line import DERIVED_COLUMNS, derive
+from .sla_line import derive, engine_columns
+
+_lt = LazyTranslate(__name__)
+
+# The service level summary of a record, for every consumer (views filter on these codes). The labels
+# of a static selection are translated by Odoo like field strings: consumers use this list, or the
+# mixin's field ``sla_status``, and never copy it.
+SLA_STATUS = [
+    ("none", "No Commitment"),
+    ("on_track", "On Track"),
+    ("warning", "At Risk"),
+    ("breached", "Breached"),
+    ("met", "Met"),
+]
+# Events every consumer may signal; a consumer adds its own with ``_svcms_sla_events``.
+COMMON_EVENTS = [
+    ("first_response", _lt("First response to the customer")),
+    ("resolution", _lt("Resolution")),
+    ("waiting_customer", _lt("Waiting for the customer")),
+]
 
 
 class SvcmsSlaMixin(models.AbstractModel):
@@ -13,7 +34,7 @@ class SvcmsSlaMixin(models.AbstractModel):
     A consumer writes no SLA code. It declares::
 
         _svcms_sla_state_field = "state"          # selection (or many2one stage) the targets refer to
-        _svcms_sla_events = [("first_response", "First response sent")]
+        _svcms_sla_events = [("on_site", _lt("Technician on site"))]  # besides COMMON_EVENTS
         _svcms_sla_partner_field = "partner_id"   # customer (agreements, reports)
         _svcms_sla_team_field = "department_id"   # team (reports, escalation to its manager)
         _svcms_sla_user_field = "user_id"         # responsible (warnings)
@@ -22,6 +43,18 @@ class SvcmsSlaMixin(models.AbstractModel):
     and signals events with ``records._svcms_sla_event("first_response")``. Lines are created in
     bulk when records are created and re-evaluated when the state (or a field a policy filters on)
     is written.
+
+    Events: ``COMMON_EVENTS`` (first response, resolution, waiting for the customer) exist for
+    every consumer; ``_svcms_sla_events`` adds the consumer's own, with ``LazyTranslate`` labels.
+    Targets name states by their code: the selection value, or for a many2one stage field the value
+    of the stage's code field ``_svcms_sla_stage_code_field`` (never a database id, so a policy
+    exported from one database means the same in another).
+
+    Contract with the lines: the engine writes ``svcms.sla.line`` and ``svcms.sla.segment`` with
+    SQL and then invalidates the cache and marks the written fields modified
+    (``svcms.sla.line._sla_written``), so a consumer may store a field computed from
+    ``sla_line_ids``. A breached line keeps its breach: a retargeted record (new priority, policy or
+    team) replays only its open, unbreached lines.
     """
 
     _name = "svcms.sla.mixin"
@@ -34,16 +67,11 @@ class SvcmsSlaMixin(models.AbstractModel):
     _svcms_sla_start_field = None
     _svcms_sla_events = ()
     _svcms_sla_metrics = ()
+    _svcms_sla_stage_code_field = "code"
 
     sla_line_ids = fields.One2many("svcms.sla.line", "res_id", string="Service Levels", readonly=True, copy=False)
     sla_status = fields.Selection(
-        [
-            ("none", "No Commitment"),
-            ("on_track", "On Track"),
-            ("warning", "At Risk"),
-            ("breached", "Breached"),
-            ("met", "Met"),
-        ],
+        SLA_STATUS,
         string="Service Level",
         compute="_compute_sla_summary",
         search="_search_sla_status",
@@ -120,9 +148,12 @@ class SvcmsSlaMixin(models.AbstractModel):
         return result
 
     def unlink(self):
-        # lines have no foreign key to the record (any model may own them): they go with it
-        self.env["svcms.sla.line"].sudo().search([("res_model", "=", self._name), ("res_id", "in", self.ids)]).unlink()
-        return super().unlink()
+        # lines have no foreign key to the record (any model may own them): they go with it, once
+        # the record itself could be deleted (access rights and the consumer's own rules checked)
+        ids = self.ids
+        result = super().unlink()
+        self.env["svcms.sla.line"].sudo().search([("res_model", "=", self._name), ("res_id", "in", ids)]).unlink()
+        return result
 
     def _svcms_sla_watched_fields(self):
         fnames = {
@@ -136,8 +167,20 @@ class SvcmsSlaMixin(models.AbstractModel):
         return fnames
 
     # ------------------------------------------------------------------ API for consumers
+    @api.model
+    def _svcms_sla_event_selection(self):
+        """(code, translated label) of every event this model may signal: the common ones, then its own."""
+        events = dict(COMMON_EVENTS)
+        for code, label in self._svcms_sla_events:
+            events.setdefault(code, label)
+        return [(code, str(label)) for code, label in events.items()]
+
     def _svcms_sla_event(self, event):
-        """Signal an event (declared in ``_svcms_sla_events``) to the clocks of these records."""
+        """Signal an event (common or declared in ``_svcms_sla_events``) to the clocks of these records."""
+        if event not in dict(self._svcms_sla_event_selection()):
+            raise UserError(
+                self.env._("%(model)s has no service level event %(event)s.", model=self._description, event=event)
+            )
         self._svcms_sla_sync(event=event)
 
     def _svcms_sla_managers(self):
@@ -199,13 +242,15 @@ class SvcmsSlaMixin(models.AbstractModel):
         }
 
     def _svcms_sla_state_values(self):
+        """{record id: (state code, label)}: the selection value, or the code of a many2one stage."""
         field = self._fields[self._svcms_sla_state_field]
         labels = dict(field._description_selection(self.env)) if field.type == "selection" else {}
         result = {}
         for record in self:
             value = record[self._svcms_sla_state_field]
             if field.type == "many2one":
-                result[record.id] = (str(value.id) if value else "", value.display_name or "")
+                code = value[self._svcms_sla_stage_code_field] if value else ""
+                result[record.id] = (code or "", value.display_name or "")
             else:
                 result[record.id] = (value or "", labels.get(value, value or ""))
         return result
@@ -227,28 +272,39 @@ class SvcmsSlaMixin(models.AbstractModel):
         now = fields.Datetime.now()
         states = records._svcms_sla_state_values()
         links = records._svcms_sla_links()
-        event_label = str(dict(self._svcms_sla_events).get(event, event)) if event else None
+        event_label = dict(self._svcms_sla_event_selection()).get(event, event) if event else None
         clocks = ClockRegistry(self.env)
+        own_rules = self._svcms_sla_breached_rules(existing, rules)
         new_lines, changed_lines, starting = [], [], []
         for record in records:
             state, state_label = states[record.id]
             lines = {line["metric"]: line for line in existing.get(record.id, [])}
             for metric, target_id in applicable.get(record.id, {}).items():
                 rule = rules[target_id]
-                line = lines.pop(metric, None)
+                line = lines.get(metric)
                 if line is None:
                     kind = self._svcms_sla_desired(rule, state, event)[0]
                     if kind != "stopped" and self._svcms_sla_may_start(rule, state, event):
                         starting.append((record, rule, kind, state_label))
                     continue
+                if line["breached"]:
+                    continue  # a breach stays on the target it broke (below)
+                del lines[metric]
                 if not self._svcms_sla_transition(line, rule, state, state_label, event, event_label, now):
                     continue  # a finished clock stays as it finished
                 line.update(links[record.id])
                 if self._svcms_sla_rederive(line, rule, clocks, now):
                     changed_lines.append(line)
             for line in lines.values():
-                # no policy covers this metric any more: the clock is cancelled (and revived if one does again)
-                if line["clock"] != "stopped":
+                if line["breached"]:
+                    # not replayed on another target, policy or team: it follows the record's state on its own
+                    rule = own_rules[line["target_id"]]
+                    if self._svcms_sla_transition(
+                        line, rule, state, state_label, event, event_label, now, retarget=False
+                    ) and self._svcms_sla_rederive(line, rule, clocks, now):
+                        changed_lines.append(line)
+                elif line["clock"] != "stopped":
+                    # no policy covers this metric any more: the clock is cancelled (and revived if one does again)
                     self._svcms_sla_close(line, "stopped", "policy", self.env._("No policy applies any more"), now)
                     line.update(links[record.id])
                     self._svcms_sla_rederive(line, None, clocks, now)
@@ -260,12 +316,33 @@ class SvcmsSlaMixin(models.AbstractModel):
         if replayed:
             self._svcms_sla_log_replays(replayed)
 
-    @staticmethod
-    def _svcms_sla_rederive(line, rule, clocks, now):
-        """Derive ``line`` again; True when something to store changed."""
-        before = {col: line[col] for col in DERIVED_COLUMNS}
+    def _svcms_sla_breached_rules(self, existing, rules):
+        """Rules of the targets breached lines keep (their policy may no longer apply)."""
+        target_ids = {line["target_id"] for lines in existing.values() for line in lines if line["breached"]} - set(
+            rules
+        )
+        if not target_ids:
+            return rules
+        return {**rules, **self.env["svcms.sla.target"].sudo().browse(list(target_ids))._sla_rules()}
+
+    def _svcms_sla_rederive(self, line, rule, clocks, now):
+        """Derive ``line`` again; True when something to store changed.
+
+        A breached line stays breached, with its deadline and breach time: a later holiday, a
+        pause or a stop cannot turn a breach into a success.
+        """
+        derived = list(engine_columns(self.env["svcms.sla.line"], "derived"))
+        before = {col: line[col] for col in derived}
         derive(line, line["segments"], rule, clocks.get(line["calendar_id"], line["tz"]), now)
-        return before != {col: line[col] for col in DERIVED_COLUMNS} or any(
+        if before["breached"]:
+            line.update(
+                breached=True,
+                state="breached",
+                deadline=before["deadline"],
+                breach_datetime=before["breach_datetime"],
+                outcome_datetime=before["breach_datetime"],
+            )
+        return before != {col: line[col] for col in derived} or any(
             segment.get("dirty") or not segment.get("id") for segment in line["segments"]
         )
 
@@ -290,10 +367,11 @@ class SvcmsSlaMixin(models.AbstractModel):
             return "paused", None
         return "running", None
 
-    def _svcms_sla_transition(self, line, rule, state, state_label, event, event_label, now):
+    def _svcms_sla_transition(self, line, rule, state, state_label, event, event_label, now, retarget=True):
         """Retarget ``line`` on ``rule`` and move its clock as the record's state or event asks.
 
-        Returns False for a finished clock that stays finished (nothing to do).
+        Returns False for a finished clock that stays finished (nothing to do). A breached line is
+        not retargeted (``retarget=False``): ``rule`` is then its own target's.
         """
         kind, cause = self._svcms_sla_desired(rule, state, event)
         reason = event_label if cause == "event" else state_label
@@ -304,10 +382,12 @@ class SvcmsSlaMixin(models.AbstractModel):
             )
             if not revive:
                 return False
-            self._svcms_sla_retarget(line, rule)
+            if retarget:
+                self._svcms_sla_retarget(line, rule)
             self._svcms_sla_close(line, kind, None, reason, now)
             return True
-        self._svcms_sla_retarget(line, rule)
+        if retarget:
+            self._svcms_sla_retarget(line, rule)
         if kind != line["clock"]:
             self._svcms_sla_close(line, kind, cause, reason, now)
         return True

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .sla_line import ENGINE_PARAMETER
+
 
 class SvcmsSlaSegment(models.Model):
     """One stretch of an SLA clock: running, paused or stopped, from when to when and why.
@@ -13,8 +15,8 @@ class SvcmsSlaSegment(models.Model):
     _description = "SLA Clock Segment"
     _order = "line_id, date_start, id"
 
-    line_id = fields.Many2one("svcms.sla.line", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one("res.company", index=True)
+    line_id = fields.Many2one("svcms.sla.line", required=True, ondelete="cascade", index=True, sla_engine="insert")
+    company_id = fields.Many2one("res.company", index=True, sla_engine="insert")
     kind = fields.Selection(
         [
             ("running", "Running"),
@@ -22,13 +24,20 @@ class SvcmsSlaSegment(models.Model):
             ("stopped", "Stopped"),
         ],
         required=True,
+        sla_engine="insert",
     )
-    date_start = fields.Datetime(string="From", required=True)
-    date_end = fields.Datetime(string="Until")
-    reason = fields.Char()
-    work_seconds = fields.Integer(help="Working time counted in this segment (running segments, once closed).")
+    date_start = fields.Datetime(string="From", required=True, sla_engine="insert")
+    date_end = fields.Datetime(string="Until", sla_engine="derived")
+    reason = fields.Char(sla_engine="insert")
+    work_seconds = fields.Integer(
+        help="Working time counted in this segment (running segments, once closed).", sla_engine="derived"
+    )
     work_hours = fields.Float(string="Working Time", compute="_compute_hours")
     elapsed_hours = fields.Float(string="Elapsed Time", compute="_compute_hours")
+
+    @api.model
+    def _valid_field_parameter(self, field, name):
+        return name == ENGINE_PARAMETER or super()._valid_field_parameter(field, name)
 
     @api.depends("work_seconds", "date_start", "date_end")
     def _compute_hours(self):

@@ -4,9 +4,9 @@ from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
 
+# Metrics every consumer may use; a consumer adds its own with ``_svcms_sla_metrics``.
 BUILTIN_METRICS = [
     ("first_response", _lt("First Response")),
-    ("on_site", _lt("On-site Arrival")),
     ("resolution", _lt("Resolution")),
 ]
 
@@ -18,8 +18,10 @@ def _split(value):
 class SvcmsSlaTarget(models.Model):
     """One promise of a policy: a metric, an amount of working time, and when the clock runs.
 
-    Conditions name the technical values of the record's state field (e.g. ``waiting``) or the
-    events its model declares (e.g. ``first_response``); the available ones are listed on the form.
+    Conditions name the codes of the record's states (e.g. ``waiting``: the selection value, or
+    the code of a many2one stage, never a database id) or the events its model declares (e.g.
+    ``first_response``); the available ones are listed on the form. A policy exported from one
+    database and imported into another therefore keeps its meaning.
     """
 
     _name = "svcms.sla.target"
@@ -94,7 +96,7 @@ class SvcmsSlaTarget(models.Model):
         model_name = self.policy_id.res_model
         if not model_name or model_name not in self.env:
             return False
-        states, events = self._available_states(model_name), self.env[model_name]._svcms_sla_events
+        states, events = self._available_states(model_name), self.env[model_name]._svcms_sla_event_selection()
         lines = [self.env._("States: %s", ", ".join(f"{code} ({label})" for code, label in states) or "-")]
         lines.append(self.env._("Events: %s", ", ".join(f"{code} ({label})" for code, label in events) or "-"))
         return "\n".join(lines)
@@ -108,7 +110,19 @@ class SvcmsSlaTarget(models.Model):
         if field.type == "selection":
             return field._description_selection(self.env)
         if field.type == "many2one":
-            return [(str(rec.id), rec.display_name) for rec in self.env[field.comodel_name].sudo().search([])]
+            code_field = model._svcms_sla_stage_code_field
+            stages = self.env[field.comodel_name].sudo().with_context(active_test=False)
+            if code_field not in stages._fields:
+                raise ValidationError(
+                    self.env._(
+                        "%(model)s tracks its service levels on stages (%(stages)s) that have no code field "
+                        "“%(field)s”: targets name stages by code, never by database id.",
+                        model=model._description,
+                        stages=stages._description,
+                        field=code_field,
+                    )
+                )
+            return [(stage[code_field], stage.display_name) for stage in stages.search([]) if stage[code_field]]
         return []
 
     @api.constrains(
@@ -128,7 +142,7 @@ class SvcmsSlaTarget(models.Model):
                 continue
             model = self.env[model_name]
             known_states = {code for code, _label in self._available_states(model_name)}
-            known_events = {code for code, _label in model._svcms_sla_events}
+            known_events = {code for code, _label in model._svcms_sla_event_selection()}
             for fname in ("start_states", "stop_states", "pause_states", "restart_states", "cancel_states"):
                 unknown = _split(target[fname]) - known_states
                 if unknown:

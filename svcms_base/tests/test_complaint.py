@@ -103,7 +103,7 @@ class TestComplaintHandling(SlaCase):
         complaint.write(
             {
                 "investigation": "<p>上门核查：排水管坡度不足</p>",
-                "root_cause_category": "installation",
+                "root_cause_category": "repair",
                 "root_cause": "<p>安装工未按规范检查排水坡度</p>",
             }
         )

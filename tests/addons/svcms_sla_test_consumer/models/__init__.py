@@ -1,0 +1,3 @@
+from . import ticket_stage
+from . import ticket
+from . import job
