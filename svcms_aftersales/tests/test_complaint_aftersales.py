@@ -1,4 +1,4 @@
-from odoo.addons.svcms_base.tests.common_sla import SlaCase
+from odoo.addons.svcms_base.tests.common import SlaCase
 from odoo.exceptions import UserError
 from odoo.tests import freeze_time, new_test_user, tagged
 
