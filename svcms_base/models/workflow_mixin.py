@@ -245,8 +245,13 @@ class SvcmsWorkflowMixin(models.AbstractModel):
     def create(self, vals_list):
         if not self._svcms_in_transition():
             protected = self._svcms_protected_fields()
+            # context defaults come from the client too: ``default_state`` is a write like any other
+            forged = {key[8:] for key, value in self.env.context.items() if key.startswith("default_") and value}
+            if forged & protected:
+                self._svcms_refuse_protected(forged & protected)
             state_field = self._svcms_state_field
-            default_state = self.default_get([state_field]).get(state_field)
+            field = self._fields[state_field]
+            default_state = field.default(self) if field.default else False
             for vals in vals_list:
                 vals.update(self._svcms_creator_values())
                 written = protected & {name for name, value in vals.items() if value}
