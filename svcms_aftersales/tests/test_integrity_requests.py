@@ -130,12 +130,14 @@ class TestRequestWorkflowIntegrity(RequestIntegrityData, AftersalesRequestsCase)
         # the server sets the state itself: a request created with its technician is assigned
         created = Request.create({"partner_id": self.customer.id, "technician_id": self.technician.id})
         self.assertEqual(created.state, "assigned")
-        copy = self.request.copy()
-        self.assertEqual(copy.state, "new", "a copy starts over")
+        self.request.with_user(self.tech_user).action_start()
+        copy = self.request.with_user(self.office).copy()
+        self.assertEqual(
+            (copy.state, copy.first_response_date, copy.arrival_date), ("assigned", False, False), "a copy starts over"
+        )
 
     def test_portal_customer_gets_an_access_error(self):
         portal = new_test_user(self.env, login="int_portal", groups="base.group_portal")
-        self.customer.user_ids = portal
         with self.assertRaises(AccessError):
             self.request.with_user(portal).write({"state": "closed"})
         self.assertEqual(self.request.state, "assigned")
@@ -272,12 +274,13 @@ class TestRequestWorkflowIntegrity(RequestIntegrityData, AftersalesRequestsCase)
         received = self.request.request_date
         self.request.with_user(self.tech_user).action_start()
         arrival = self.request.arrival_date
-        with self.assertRaisesRegex(ValidationError, "request date"):
+        # a savepoint stands for the transaction a refused RPC call rolls back
+        with self.assertRaisesRegex(ValidationError, "request date"), self.env.cr.savepoint():
             self.request.with_user(self.office2).write({"request_date": arrival + timedelta(hours=2)})
         self.request.invalidate_recordset()
         self.assertEqual(self.request.request_date, received)
         future = self._new_request(request_date=fields.Datetime.now() + timedelta(days=2))
-        with self.assertRaisesRegex(ValidationError, "request date"):
+        with self.assertRaisesRegex(ValidationError, "request date"), self.env.cr.savepoint():
             future.with_user(self.tech_user).action_start()
         self.assertEqual(future.state, "assigned")
         self.assertFalse(future.arrival_date)
@@ -546,6 +549,11 @@ class TestRequestIntegrityRpc(RequestIntegrityData, HttpCase):
         count = self.Request.search_count([])
         self._refused(self.office, Request, "create", [{"partner_id": self.customer.id, "state": "closed"}])
         self._refused(self.office, Request, "create", [{"partner_id": self.customer.id, "first_time_fix": True}])
+        result = self._call(
+            self.office, Request, "load", ["partner_id/.id", "state"], [[str(self.customer.id), "done"]]
+        )
+        self.assertFalse(result["ids"])
+        self.assertIn("workflow buttons", result["messages"][0]["message"])
         self.assertEqual(self.Request.search_count([]), count)
         self.assertIn("cannot be deleted", self._refused(self.manager, Request, "unlink", [self.request.id]))
         self.assertTrue(self.request.exists())
@@ -566,8 +574,21 @@ class TestRequestIntegrityRpc(RequestIntegrityData, HttpCase):
         self.assertLess(self.request.request_date, self.request.arrival_date)
 
     def test_least_privilege_over_rpc(self):
-        theirs = self._new_request(technician=self.technician2)
+        orders = self.env["sale.order"].create(
+            [
+                {"partner_id": self.customer.id, "order_line": [Command.create({"product_id": self.product.id})]}
+                for _i in range(2)
+            ]
+        )
+        self.request.write({"sale_order_id": orders[0].id, "sale_line_id": orders[0].order_line.id})
+        theirs = self._new_request(
+            technician=self.technician2, sale_order_id=orders[1].id, sale_line_id=orders[1].order_line.id
+        )
         theirs.write({"installation_check_ids": [Command.create({"name": "通电试机"})]})
+        [line] = self._call(self.tech_user, "sale.order.line", "read", orders[0].order_line.ids, ["product_id"])
+        self.assertEqual(line["product_id"][0], self.product.id)
+        self._refused(self.tech_user, "sale.order.line", "read", orders[1].order_line.ids, ["product_id"])
+        self._refused(self.tech_user, "sale.order", "read", orders[1].ids, ["name"])
         Request = "svcms.service.request"
         self._refused(self.tech_user, "svcms.installation.check", "read", theirs.installation_check_ids.ids, ["name"])
         self._refused(self.tech_user, Request, "read", [theirs.id], ["name"])
