@@ -445,10 +445,16 @@ class SvcmsServiceRequest(models.Model):
         if self._svcms_in_transition():
             return
         protected = self._svcms_protected_fields()
-        default_state = self.default_get(["state"]).get("state")
+        # ``default_<field>`` keys of the context become values too: they are the client's as well
+        defaults = {
+            key[len("default_") :]: value
+            for key, value in self.env.context.items()
+            if key.startswith("default_") and key[len("default_") :] in protected
+        }
         for vals in vals_list:
-            written = {name for name in protected & set(vals) if vals[name]}
-            if vals.get("state") == default_state:
+            values = {**defaults, **vals}
+            written = {name for name in protected & set(values) if values[name]}
+            if values.get("state") == REQUEST_STATES[0][0]:
                 written.discard("state")
             if written:
                 self._svcms_refuse_protected(written)

@@ -123,6 +123,9 @@ class TestRequestWorkflowIntegrity(RequestIntegrityData, AftersalesRequestsCase)
         for name, value in PROTECTED_VALUES.items():
             with self.subTest(field=name), self.assertRaises(UserError):
                 Request.create({"partner_id": self.customer.id, name: value})
+        for default in ({"default_state": "closed"}, {"default_customer_confirmed": True}):
+            with self.subTest(context=default), self.assertRaises(UserError):
+                Request.with_context(**default).create({"partner_id": self.customer.id})
         result = Request.load(["partner_id/.id", "state", "done_date"], [[str(self.customer.id), "done", "2026-01-01"]])
         self.assertFalse(result["ids"])
         self.assertTrue(any("workflow buttons" in message["message"] for message in result["messages"]))
@@ -549,6 +552,8 @@ class TestRequestIntegrityRpc(RequestIntegrityData, HttpCase):
         count = self.Request.search_count([])
         self._refused(self.office, Request, "create", [{"partner_id": self.customer.id, "state": "closed"}])
         self._refused(self.office, Request, "create", [{"partner_id": self.customer.id, "first_time_fix": True}])
+        for default in ({"default_state": "closed"}, {"default_done_date": "2026-01-01 10:00:00"}):
+            self._refused(self.office, Request, "create", [{"partner_id": self.customer.id}], context=default)
         result = self._call(
             self.office, Request, "load", ["partner_id/.id", "state"], [[str(self.customer.id), "done"]]
         )
