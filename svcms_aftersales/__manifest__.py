@@ -32,6 +32,7 @@
         "views/stock_lot_views.xml",
         "views/portal_templates.xml",
         "report/service_request_report.xml",
+        "wizards/service_request_sign_views.xml",
         # [operations]
         "views/installation_views.xml",
         "views/maintenance_plan_views.xml",

@@ -1,6 +1,12 @@
+import logging
+
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
 
 
 class SvcmsMaintenancePlan(models.Model):
@@ -8,6 +14,9 @@ class SvcmsMaintenancePlan(models.Model):
 
     Every delivered serial of the product gets a maintenance visit (a service request of type
     maintenance) each `interval_months` after its delivery, created `lead_days` ahead by a cron.
+    A visit exists once per plan, serial and due date (unique index on the request). The cron takes the
+    plans one by one, each in its own savepoint: a plan that fails is logged, counted and reported on the
+    plan, then retried on the next day's run, while the other plans go on.
     """
 
     _name = "svcms.maintenance.plan"
@@ -29,11 +38,34 @@ class SvcmsMaintenancePlan(models.Model):
     checklist = fields.Html(help="What the technician checks and services on each visit.")
     request_ids = fields.One2many("svcms.service.request", "maintenance_plan_id", string="Visits")
     visit_count = fields.Integer(compute="_compute_visit_count", string="Visits Count")
+    last_generation_date = fields.Date(
+        string="Visits Generated On", readonly=True, copy=False, help="Last day the cron generated this plan's visits."
+    )
+    generation_failure_count = fields.Integer(
+        string="Failed Generations",
+        readonly=True,
+        copy=False,
+        help="Consecutive runs of the cron that failed on this plan; back to 0 after a successful run.",
+    )
+    generation_error = fields.Text(string="Last Generation Error", readonly=True, copy=False)
 
     _interval_positive = models.Constraint(
         "CHECK(interval_months > 0)", "The maintenance interval must be at least one month."
     )
     _lead_days_positive = models.Constraint("CHECK(lead_days >= 0)", "The lead time cannot be negative.")
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_with_visits(self):
+        if self.env.su:
+            return
+        planned = self.filtered("request_ids")
+        if planned:
+            raise UserError(
+                self.env._(
+                    "The maintenance plan %(name)s has visits: archive it instead of deleting it.",
+                    name=planned[0].name,
+                )
+            )
 
     def _compute_visit_count(self):
         counts = {
@@ -139,10 +171,80 @@ class SvcmsMaintenancePlan(models.Model):
             "context": {"default_maintenance_plan_id": self.id, "default_request_type": "maintenance"},
         }
 
+    # ------------------------------------------------------------------ cron
+    @api.model
+    def _cron_pending_domain(self):
+        today = fields.Date.context_today(self)
+        return ["|", ("last_generation_date", "=", False), ("last_generation_date", "<", today)]
+
     @api.model
     def _cron_generate_visits(self, batch_size=200):
-        """Generate due maintenance visits in bounded, idempotent batches (a visit exists once per due date)."""
-        plans = self.search([])
-        requests, remaining = plans._generate_visits(limit=batch_size)
-        self.env["ir.cron"]._commit_progress(len(requests), remaining=remaining)
-        return requests
+        """Daily: generate the due maintenance visits, plan by plan, in bounded batches.
+
+        Within a cron job, progress is committed after each batch and the job goes on until every plan
+        was handled today or its time is up; outside a cron (tests, shell) one batch is done."""
+        created = self.env["svcms.service.request"]
+        while True:
+            requests, plans_done, remaining = self._generate_visits_batch(batch_size)
+            created |= requests
+            if not self.env.context.get("cron_id"):
+                return created
+            time_left = self.env["ir.cron"]._commit_progress(plans_done, remaining=remaining)
+            if not remaining or time_left <= 0:
+                return created
+
+    @api.model
+    def _generate_visits_batch(self, batch_size):
+        """Handle pending plans until ``batch_size`` visits are created: (visits, plans handled, plans pending).
+
+        Each plan runs in a savepoint. A plan whose visits were all created is marked generated today; one
+        that fails is rolled back, logged, counted and marked too, so that no run stops on it again today.
+        """
+        created = self.env["svcms.service.request"]
+        handled = 0
+        for plan in self.search(self._cron_pending_domain(), order="id"):
+            if len(created) >= batch_size:
+                break
+            try:
+                with self.env.cr.savepoint():
+                    requests, remaining = plan._generate_visits(limit=batch_size - len(created))
+                    if not remaining:
+                        plan.write(
+                            {
+                                "last_generation_date": fields.Date.context_today(plan),
+                                "generation_failure_count": 0,
+                                "generation_error": False,
+                            }
+                        )
+            except Exception as error:
+                _logger.exception("Maintenance plan %s (id %s): generating visits failed", plan.name, plan.id)
+                plan._record_generation_failure(error)
+                handled += 1
+                continue
+            created |= requests
+            if not remaining:
+                handled += 1
+        return created, handled, self.search_count(self._cron_pending_domain())
+
+    def _record_generation_failure(self, error):
+        self.ensure_one()
+        count = self.generation_failure_count + 1
+        message = str(error.args[0]) if isinstance(error, UserError) and error.args else repr(error)
+        self.write(
+            {
+                "last_generation_date": fields.Date.context_today(self),
+                "generation_failure_count": count,
+                "generation_error": message,
+            }
+        )
+        self.message_post(
+            body=Markup("<p>%s</p><pre>%s</pre>")
+            % (
+                self.env._(
+                    "Generating the maintenance visits failed (%(count)s time(s) in a row); "
+                    "the next daily run tries again.",
+                    count=count,
+                ),
+                message,
+            ),
+        )

@@ -14,3 +14,9 @@ class ResCompany(models.Model):
         default=7,
         help="A planned return visit still not done this many days after its date is marked missed.",
     )
+    svcms_refund_approval_limit = fields.Monetary(
+        string="Refund Approval Limit",
+        currency_field="currency_id",
+        default=5000.0,
+        help="Refunds above this amount must be approved by an after-sales manager.",
+    )

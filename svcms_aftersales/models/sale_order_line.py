@@ -4,6 +4,12 @@ from odoo import api, fields, models
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
+    svcms_request_ids = fields.One2many(
+        "svcms.service.request",
+        "sale_line_id",
+        string="Service Requests",
+        groups="svcms_aftersales.group_aftersales_technician",
+    )
     svcms_warranty_start_date = fields.Date(
         string="Warranty Start",
         compute="_compute_svcms_warranty",

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class SvcmsServiceOutlet(models.Model):
@@ -39,6 +40,23 @@ class SvcmsServiceOutlet(models.Model):
     request_count = fields.Integer(string="Requests Handled", compute="_compute_performance")
     on_time_rate = fields.Float(string="On Time (%)", compute="_compute_performance", digits=(5, 1))
     average_rating = fields.Float(string="Average Rating", compute="_compute_performance", digits=(3, 2))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_with_requests(self):
+        """The requests an outlet handled keep it: an outlet with requests is archived, not deleted."""
+        if self.env.su:
+            return
+        used = self.filtered(
+            lambda outlet: self.env["svcms.service.request"]
+            .sudo()
+            .search_count([("outlet_id", "=", outlet.id)], limit=1)
+        )
+        if used:
+            raise UserError(
+                self.env._(
+                    "%(name)s has service requests: archive the outlet instead of deleting it.", name=used[0].name
+                )
+            )
 
     def _compute_performance(self):
         """Requests done or closed, share without a breached service level, average customer rating:

@@ -1,7 +1,12 @@
+import base64
+import binascii
+
 from markupsafe import Markup
 
-from odoo import api, fields, models, tools
-from odoo.exceptions import UserError
+from odoo import Command, api, fields, models, tools
+from odoo.addons.svcms_base.models.workflow_mixin import Transition
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import html2plaintext
 
 from .warranty_policy import ENTITLEMENTS
 
@@ -26,15 +31,32 @@ REQUEST_STATES = [
     ("cancelled", "Cancelled"),
 ]
 OPEN_STATES = ("new", "assigned", "in_progress", "waiting_customer", "waiting_parts")
+WORKING_STATES = ("in_progress", "waiting_customer", "waiting_parts")
 ONSITE_TYPES = ("installation", "repair_onsite", "maintenance")
+TECHNICIAN_GROUP = "svcms_aftersales.group_aftersales_technician"
+USER_GROUP = "svcms_aftersales.group_aftersales_user"
 
 
 class SvcmsServiceRequest(models.Model):
-    """An after-sales service request (售后工单)."""
+    """An after-sales service request (售后工单): intake, assignment, on-site report, customer confirmation
+    and closure; its repair and return orders, maintenance visits, installation checklist, return visits and
+    complaints.
+
+    The status and its audit trail (response, arrival, completion and closure dates, the customer's
+    signature or confirmation, the KPI facts) change only through the declared transitions of
+    ``svcms.workflow.mixin``: no form, import or RPC ``write`` can set them.
+    """
 
     _name = "svcms.service.request"
     _description = "Service Request"
-    _inherit = ["portal.mixin", "rating.mixin", "mail.thread", "mail.activity.mixin", "svcms.sla.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "rating.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "svcms.sla.mixin",
+        "svcms.workflow.mixin",
+    ]
     _order = "id desc"
     _check_company_auto = True
     _mail_post_access = "read"
@@ -46,10 +68,61 @@ class SvcmsServiceRequest(models.Model):
     _svcms_sla_start_field = "request_date"
     _svcms_sla_events = (("first_response", "First response to the customer"), ("on_site", "Technician on site"))
 
+    _svcms_transitions = {
+        "respond": Transition(OPEN_STATES, None, date_field="first_response_date"),
+        "assign": Transition(("new", "assigned"), "assigned", group=USER_GROUP),
+        "start": Transition(("new", "assigned", "waiting_customer", "waiting_parts"), "in_progress"),
+        "wait_customer": Transition(("assigned", "in_progress", "waiting_parts"), "waiting_customer"),
+        "wait_parts": Transition(("assigned", "in_progress", "waiting_customer"), "waiting_parts"),
+        # the customer signs the on-site report (on the technician's device or in the portal)
+        "sign": Transition(WORKING_STATES, None, date_field="signed_on"),
+        # the customer confirmed without signing (phone, letter): recorded by someone else than the technician
+        "confirm": Transition(
+            WORKING_STATES, None, "confirmed_by_id", "confirmed_date", distinct_from=("technician_user_id",)
+        ),
+        "done": Transition(WORKING_STATES, "done", date_field="done_date"),
+        # closing verifies the work: not by the technician who did it
+        "close": Transition(("done",), "closed", "closed_by_id", "close_date", USER_GROUP, ("technician_user_id",)),
+        "cancel": Transition(OPEN_STATES, "cancelled", group=USER_GROUP),
+        "reopen": Transition(("done", "cancelled"), None, group=USER_GROUP),
+    }
+    _svcms_workflow_fields = (
+        "arrival_date",
+        "signature",
+        "signed_by",
+        "customer_confirmed",
+        "installation_accepted",
+        "response_on_time",
+        "first_time_fix",
+        "waited_for_parts",
+        "turnaround_hours",
+        "rating_last_value",
+    )
+    # what the customer signed or the KPIs count stays as it was once the work is finished
+    _svcms_frozen_fields = (
+        "partner_id",
+        "request_type",
+        "request_date",
+        "product_id",
+        "lot_id",
+        "resolution",
+        "labour_hours",
+        "part_line_ids",
+        "installation_check_ids",
+    )
+    _svcms_editable_states = OPEN_STATES
+    # a request owns SLA lines and an audit trail: once handled it is cancelled, not deleted
+    _svcms_deletable_states = ("new",)
+    # the technician does not confirm or close their own work, unless the company switches it off
+    _svcms_separation_default = True
+
     name = fields.Char(string="Reference", required=True, copy=False, readonly=True, default="/", index="trigram")
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, tracking=True)
-    partner_phone = fields.Char(related="partner_id.phone", string="Phone")
+    # contact details: after-sales staff, and warehouse staff handling a return for the customer
+    partner_phone = fields.Char(string="Phone", compute="_compute_partner_contact")
+    partner_email = fields.Char(string="Email", compute="_compute_partner_contact")
+    partner_address = fields.Char(string="Address", compute="_compute_partner_contact")
     user_id = fields.Many2one(
         "res.users",
         string="Responsible",
@@ -64,11 +137,12 @@ class SvcmsServiceRequest(models.Model):
         default="phone",
     )
     request_type = fields.Selection(REQUEST_TYPES, string="Type", required=True, default="repair_report", tracking=True)
-    state = fields.Selection(REQUEST_STATES, required=True, default="new", index=True, tracking=True)
+    state = fields.Selection(REQUEST_STATES, required=True, default="new", index=True, tracking=True, copy=False)
     sale_order_id = fields.Many2one("sale.order", string="Sale Order", index="btree_not_null", check_company=True)
     sale_line_id = fields.Many2one(
         "sale.order.line",
         string="Sale Order Line",
+        index="btree_not_null",
         check_company=True,
         domain="[('order_id', '=?', sale_order_id), ('order_partner_id', 'child_of', partner_id)]",
     )
@@ -126,16 +200,28 @@ class SvcmsServiceRequest(models.Model):
     warranty_status = fields.Selection(related="lot_id.warranty_status", string="Warranty Status")
 
     # on-site report
-    arrival_date = fields.Datetime(string="Arrived On Site", copy=False)
-    first_response_date = fields.Datetime(string="First Response", copy=False)
+    arrival_date = fields.Datetime(string="Arrived On Site", copy=False, readonly=True)
+    first_response_date = fields.Datetime(string="First Response", copy=False, readonly=True)
     part_line_ids = fields.One2many("svcms.service.request.part", "request_id", string="Parts Used", copy=False)
     labour_hours = fields.Float(string="Labour (hours)", copy=False)
     resolution = fields.Html(string="Work Done", copy=False)
-    signature = fields.Binary(string="Customer Signature", copy=False, attachment=True)
-    signed_by = fields.Char(string="Signed By", copy=False)
-    signed_on = fields.Datetime(string="Signed On", copy=False)
+    signature = fields.Binary(string="Customer Signature", copy=False, attachment=True, readonly=True)
+    signed_by = fields.Char(string="Signed By", copy=False, readonly=True)
+    signed_on = fields.Datetime(string="Signed On", copy=False, readonly=True)
+    customer_confirmed = fields.Boolean(
+        string="Confirmed by Customer",
+        copy=False,
+        readonly=True,
+        tracking=True,
+        help="The customer signed the on-site report or confirmed the work otherwise (recorded by the back office).",
+    )
+    confirmed_by_id = fields.Many2one(
+        "res.users", string="Confirmation Recorded By", copy=False, readonly=True, tracking=True
+    )
+    confirmed_date = fields.Datetime(string="Confirmation Recorded On", copy=False, readonly=True)
     done_date = fields.Datetime(string="Completed On", copy=False, readonly=True)
     close_date = fields.Datetime(string="Closed On", copy=False, readonly=True, index=True)
+    closed_by_id = fields.Many2one("res.users", string="Closed By", copy=False, readonly=True, tracking=True)
     repair_ids = fields.One2many("repair.order", "svcms_request_id", string="Repair Orders")
     repair_count = fields.Integer(compute="_compute_repair_count", string="Repairs")
 
@@ -149,6 +235,64 @@ class SvcmsServiceRequest(models.Model):
     )
     waited_for_parts = fields.Boolean(string="Waited for Parts", copy=False, readonly=True)
     turnaround_hours = fields.Float(string="Turnaround (hours)", copy=False, readonly=True, aggregator="avg")
+
+    # warehouse and workshop follow-up
+    return_order_ids = fields.One2many("svcms.return.order", "request_id", string="Return Orders")
+    return_order_count = fields.Integer(compute="_compute_return_order_count", string="Returns")
+    maintenance_plan_id = fields.Many2one(
+        "svcms.maintenance.plan", string="Maintenance Plan", index="btree_not_null", check_company=True, copy=False
+    )
+    maintenance_due_date = fields.Date(string="Maintenance Due", copy=False)
+    installation_picking_id = fields.Many2one(
+        "stock.picking", string="Delivery to Install", index="btree_not_null", check_company=True, copy=False
+    )
+    installation_scheduled_date = fields.Datetime(string="Installation Scheduled On", copy=False, tracking=True)
+    installation_check_ids = fields.One2many(
+        "svcms.installation.check", "request_id", string="Installation Checklist", copy=False
+    )
+    installation_accepted = fields.Boolean(string="Accepted by Customer", copy=False, readonly=True, tracking=True)
+
+    # customer relationship: the return visit and the complaints about the request
+    return_visit_ids = fields.One2many("svcms.return.visit", "request_id", string="Return Visits", groups=USER_GROUP)
+    complaint_ids = fields.One2many("svcms.complaint", "service_request_id", string="Complaints", groups=USER_GROUP)
+    complaint_count = fields.Integer(compute="_compute_complaint_count", groups=USER_GROUP)
+    return_visit_count = fields.Integer(compute="_compute_return_visit_count", groups=USER_GROUP)
+
+    # the buttons, from the declared transitions
+    can_respond = fields.Boolean(compute="_compute_svcms_can")
+    can_assign = fields.Boolean(compute="_compute_svcms_can")
+    can_start = fields.Boolean(compute="_compute_svcms_can")
+    can_wait_customer = fields.Boolean(compute="_compute_svcms_can")
+    can_wait_parts = fields.Boolean(compute="_compute_svcms_can")
+    can_sign = fields.Boolean(compute="_compute_svcms_can")
+    can_confirm = fields.Boolean(compute="_compute_svcms_can")
+    can_done = fields.Boolean(compute="_compute_svcms_can")
+    can_close = fields.Boolean(compute="_compute_svcms_can")
+    can_cancel = fields.Boolean(compute="_compute_svcms_can")
+    can_reopen = fields.Boolean(compute="_compute_svcms_can")
+
+    # the maintenance plan cron and the button never create the same visit twice
+    _maintenance_visit_unique = models.UniqueIndex(
+        "(maintenance_plan_id, lot_id, maintenance_due_date) WHERE maintenance_plan_id IS NOT NULL",
+        "This serial number already has a maintenance visit of this plan on that due date.",
+    )
+
+    # ------------------------------------------------------------------ constraints
+    @api.constrains("request_date", "arrival_date", "done_date", "close_date")
+    def _check_dates(self):
+        for request in self:
+            for fname in ("arrival_date", "done_date", "close_date"):
+                if request.request_date and request[fname] and request.request_date > request[fname]:
+                    raise ValidationError(
+                        self.env._(
+                            "%(name)s: the request date (%(request_date)s) cannot be later than “%(field)s” "
+                            "(%(date)s).",
+                            name=request.name,
+                            request_date=fields.Datetime.to_string(request.request_date),
+                            field=self._fields[fname]._description_string(self.env),
+                            date=fields.Datetime.to_string(request[fname]),
+                        )
+                    )
 
     # ------------------------------------------------------------------ computes
     @api.depends("outlet_id")
@@ -184,6 +328,65 @@ class SvcmsServiceRequest(models.Model):
         for request in self:
             request.repair_count = counts.get(request.id, 0)
 
+    @api.depends("return_order_ids")
+    def _compute_return_order_count(self):
+        counts = {
+            request.id: count
+            for request, count in self.env["svcms.return.order"]
+            .sudo()
+            ._read_group([("request_id", "in", self.ids)], ["request_id"], ["__count"])
+        }
+        for request in self:
+            request.return_order_count = counts.get(request.id, 0)
+
+    def _compute_complaint_count(self):
+        counts = dict(
+            self.env["svcms.complaint"]._read_group(
+                [("service_request_id", "in", self.ids)], ["service_request_id"], ["__count"]
+            )
+        )
+        for request in self:
+            request.complaint_count = counts.get(request, 0)
+
+    def _compute_return_visit_count(self):
+        counts = dict(
+            self.env["svcms.return.visit"]._read_group([("request_id", "in", self.ids)], ["request_id"], ["__count"])
+        )
+        for request in self:
+            request.return_visit_count = counts.get(request, 0)
+
+    @api.depends("partner_id.phone", "partner_id.email", "partner_id.contact_address")
+    @api.depends_context("uid")
+    def _compute_partner_contact(self):
+        visible = self._svcms_contact_visible()
+        for request in self:
+            partner = request.partner_id if request in visible else request.partner_id.browse()
+            request.partner_phone = partner.phone
+            request.partner_email = partner.email
+            request.partner_address = partner.contact_address and " ".join(partner.contact_address.split())
+
+    def _svcms_contact_visible(self):
+        """The requests whose customer contact details the current user sees: after-sales staff and the
+        customers themselves see them all; other internal users (the warehouse) only those of customers
+        for whom they handle an open return order."""
+        user = self.env.user
+        if self.env.su or not user._is_internal() or user.has_group(TECHNICIAN_GROUP):
+            return self
+        handled = (
+            self.env["svcms.return.order"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("user_id", "=", user.id),
+                    ("state", "not in", ("done", "rejected", "cancelled")),
+                    ("partner_id", "child_of", self.partner_id.commercial_partner_id.ids),
+                ],
+                ["partner_id"],
+            )
+        )
+        customers = handled.partner_id.commercial_partner_id
+        return self.filtered(lambda request: request.partner_id.commercial_partner_id in customers)
+
     def _compute_access_url(self):
         super()._compute_access_url()
         for request in self:
@@ -216,6 +419,9 @@ class SvcmsServiceRequest(models.Model):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("svcms.service.request") or "/"
+        # the client sets no status nor audit field; a request created with its technician starts assigned
+        self._svcms_check_create_values(vals_list)
+        for vals in vals_list:
             if vals.get("technician_id") and vals.get("state", "new") == "new":
                 vals["state"] = "assigned"
         # the outlet covering the customer's city, found for all new requests at once
@@ -225,97 +431,187 @@ class SvcmsServiceRequest(models.Model):
             for vals in vals_list:
                 if vals.get("partner_id") in outlets and "outlet_id" not in vals:
                     vals["outlet_id"] = outlets[vals["partner_id"]].id
-        requests = super().create(vals_list)
+        requests = super(SvcmsServiceRequest, self._svcms_trusted()).create(vals_list).with_env(self.env)
         requests.technician_id._check_assignable()
+        closed = requests.filtered(lambda r: r.state == "closed")
+        if closed:
+            self.env["svcms.return.visit"]._plan_for_requests(closed)
         return requests
 
+    @api.model
+    def _svcms_check_create_values(self, vals_list):
+        """Refuse status and audit values from the client (the mixin's rule, checked before the server sets
+        the state of requests created with their technician)."""
+        if self._svcms_in_transition():
+            return
+        protected = self._svcms_protected_fields()
+        # ``default_<field>`` keys of the context become values too: they are the client's as well
+        defaults = {
+            key[len("default_") :]: value
+            for key, value in self.env.context.items()
+            if key.startswith("default_") and key[len("default_") :] in protected
+        }
+        for vals in vals_list:
+            values = {**defaults, **vals}
+            written = {name for name in protected & set(values) if values[name]}
+            if values.get("state") == REQUEST_STATES[0][0]:
+                written.discard("state")
+            if written:
+                self._svcms_refuse_protected(written)
+
     def write(self, vals):
+        if not self._svcms_in_transition() and self._svcms_protected_fields() & set(vals):
+            # who may not edit the request at all is told so, not how its workflow works
+            self.check_access("write")
         if vals.get("technician_id"):
             self.env["svcms.technician"].browse(vals["technician_id"])._check_assignable()
-        return super().write(vals)
+        # The return visit is planned when the request closes (回访 N days later, company setting).
+        closing = self.filtered(lambda r: r.state != "closed") if vals.get("state") == "closed" else self.browse()
+        result = super().write(vals)
+        if closing:
+            self.env["svcms.return.visit"]._plan_for_requests(closing)
+        return result
+
+    def unlink(self):
+        # refused before the SLA lines go with the requests
+        self._svcms_unlink_only_in_deletable_states()
+        return super().unlink()
 
     def _svcms_sla_watched_fields(self):
         return super()._svcms_sla_watched_fields() | {"service_area", "request_type"}
 
     # ------------------------------------------------------------------ actions
-    def _ensure_state(self, allowed):
-        for request in self:
-            if request.state not in allowed:
-                raise UserError(
-                    self.env._(
-                        "%(name)s is %(state)s: this step is not possible now.",
-                        name=request.name,
-                        state=dict(self._fields["state"]._description_selection(self.env)).get(request.state),
-                    )
-                )
-
     def action_respond(self):
         """The customer was contacted (first response)."""
-        now = fields.Datetime.now()
-        for request in self.filtered(lambda r: not r.first_response_date):
-            request.first_response_date = now
+        self.filtered(lambda r: not r.first_response_date)._svcms_transition("respond")
         self._svcms_sla_event("first_response")
+        return True
 
     def action_assign(self):
-        self._ensure_state(("new", "assigned"))
         for request in self:
             if not request.technician_id:
                 raise UserError(self.env._("Choose a technician for %(name)s before assigning it.", name=request.name))
+        self._svcms_check_transition("assign")
         self.technician_id._check_assignable()
         self.filtered(lambda r: not r.first_response_date).action_respond()
-        self.write({"state": "assigned"})
+        self._svcms_transition("assign")
         self._notify_on_assignment()
+        return True
 
     def action_start(self):
-        self._ensure_state(("new", "assigned", "waiting_customer", "waiting_parts"))
+        self._svcms_check_transition("start")
         self.filtered(lambda r: not r.first_response_date).action_respond()
         arriving = self.filtered(lambda r: r.request_type in ONSITE_TYPES and not r.arrival_date)
-        arriving.arrival_date = fields.Datetime.now()
-        self.write({"state": "in_progress"})
+        arriving._svcms_transition("start", {"arrival_date": fields.Datetime.now()})
+        (self - arriving)._svcms_transition("start")
         if arriving:
             arriving._svcms_sla_event("on_site")
+        return True
 
     def action_wait_customer(self):
-        self._ensure_state(("assigned", "in_progress", "waiting_parts"))
-        self.write({"state": "waiting_customer"})
+        return self._svcms_transition("wait_customer")
 
     def action_wait_parts(self):
-        self._ensure_state(("assigned", "in_progress", "waiting_customer"))
-        self.write({"state": "waiting_parts", "waited_for_parts": True})
+        return self._svcms_transition("wait_parts", {"waited_for_parts": True})
+
+    def action_open_customer_signature(self):
+        """The customer signs the on-site report on the technician's device."""
+        self.ensure_one()
+        self._svcms_check_transition("sign")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Customer Signature"),
+            "res_model": "svcms.service.request.sign",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_request_id": self.id, "default_signed_by": self.partner_id.name},
+        }
+
+    def action_customer_sign(self, signature, signed_by):
+        """Record the customer's signature of the on-site report: their confirmation of the work."""
+        self._svcms_check_signature(signature, signed_by)
+        return self._svcms_transition(
+            "sign", {"signature": signature, "signed_by": signed_by.strip(), "customer_confirmed": True}
+        )
+
+    def _svcms_check_signature(self, signature, signed_by):
+        if not signature or not isinstance(signed_by, str) or not signed_by.strip():
+            raise UserError(self.env._("The customer's signature and name are both needed."))
+        try:
+            base64.b64decode(signature, validate=True)
+        except (binascii.Error, TypeError, ValueError):
+            raise UserError(self.env._("The signature is not a valid image.")) from None
+
+    def _svcms_portal_sign(self, signature, signed_by):
+        """The customer signs from the portal: call it on a request the portal route checked (own request
+        or access token) and browsed with ``sudo()``; no employee acts, so no transition guard applies."""
+        self.ensure_one()
+        if self.state not in WORKING_STATES:
+            raise UserError(self.env._("%(name)s cannot be signed now.", name=self.name))
+        self._svcms_check_signature(signature, signed_by)
+        self._svcms_write_workflow(
+            {
+                "signature": signature,
+                "signed_by": signed_by.strip(),
+                "signed_on": fields.Datetime.now(),
+                "customer_confirmed": True,
+            }
+        )
+        return True
+
+    def action_customer_confirm(self):
+        """The customer confirmed the work without signing (by phone, in writing): recorded by the back
+        office, not by the technician who did the work."""
+        return self._svcms_transition("confirm", {"customer_confirmed": True})
 
     def action_done(self):
-        self._ensure_state(("in_progress", "waiting_customer", "waiting_parts"))
-        now = fields.Datetime.now()
+        self._svcms_check_transition("done")
         for request in self:
-            if request.request_type in ONSITE_TYPES and not request.signature:
+            if request.request_type in ONSITE_TYPES and not (request.customer_confirmed or request.signature):
                 raise UserError(
                     self.env._(
                         "%(name)s: the customer must sign the on-site report before completion.", name=request.name
                     )
                 )
-        self.write({"state": "done", "done_date": now})
-        self._record_kpi_facts()
+            missing = request.installation_check_ids.filtered(lambda check: not check.is_done)
+            if request.request_type == "installation" and missing:
+                raise UserError(
+                    self.env._(
+                        "%(name)s: complete the installation checklist first (%(checks)s).",
+                        name=request.name,
+                        checks=", ".join(missing.mapped("name")),
+                    )
+                )
+        self._svcms_transition("done")
+        self.filtered(lambda r: r.request_type == "installation")._svcms_write_workflow({"installation_accepted": True})
+        # KPI facts count every request of the serial, whoever completes this one
+        self.sudo()._record_kpi_facts()
+        return True
 
     def action_close(self):
-        self._ensure_state(("done",))
-        self.write({"state": "closed", "close_date": fields.Datetime.now()})
+        self._svcms_transition("close")
         template = self.env.ref("svcms_aftersales.mail_template_service_request_rating", raise_if_not_found=False)
         if template:
             for request in self.filtered(lambda r: r.partner_id.email):
                 request.rating_send_request(template, force_send=False)
+        return True
 
     def action_cancel(self):
-        self._ensure_state(OPEN_STATES)
-        self.write({"state": "cancelled"})
+        return self._svcms_transition("cancel")
 
     def action_reopen(self):
-        self._ensure_state(("done", "cancelled"))
-        self.write({"state": "in_progress" if self.technician_id else "new"})
+        self._svcms_check_transition("reopen")
+        assigned = self.filtered("technician_id")
+        assigned._svcms_transition("reopen", {"state": "in_progress"})
+        (self - assigned)._svcms_transition("reopen", {"state": "new"})
+        return True
 
     def action_refresh_entitlement(self):
         """Apply the entitlement of today's 三包 rules again (e.g. after a repair was completed)."""
         self.env.invalidate_all()
         self._compute_entitlement()
+        return True
 
     def action_view_repairs(self):
         self.ensure_one()
@@ -336,6 +632,154 @@ class SvcmsServiceRequest(models.Model):
 
     def action_print_report(self):
         return self.env.ref("svcms_aftersales.action_report_service_request").report_action(self)
+
+    # ------------------------------------------------------------------ installation, repair and return orders
+    @api.model
+    def _svcms_create_installations(self, move_lines):
+        """One installation request per delivered serial (per move for untracked products), created once."""
+        existing = {
+            (picking.id, lot.id)
+            for picking, lot in self.sudo()._read_group(
+                [("installation_picking_id", "in", move_lines.picking_id.ids), ("request_type", "=", "installation")],
+                ["installation_picking_id", "lot_id"],
+            )
+        }
+        vals_list = []
+        seen_moves = set()
+        for line in move_lines:
+            move = line.move_id
+            if (line.picking_id.id, line.lot_id.id) in existing or (not line.lot_id and move.id in seen_moves):
+                continue
+            seen_moves.add(move.id)
+            existing.add((line.picking_id.id, line.lot_id.id))
+            template = line.product_id.product_tmpl_id
+            vals_list.append(
+                {
+                    "partner_id": line.picking_id.partner_id.id,
+                    "company_id": line.picking_id.company_id.id,
+                    "request_type": "installation",
+                    "channel": "phone",
+                    "product_id": line.product_id.id,
+                    "lot_id": line.lot_id.id,
+                    "sale_order_id": line.picking_id.sale_id.id,
+                    "sale_line_id": move.sale_line_id.id,
+                    "installation_picking_id": line.picking_id.id,
+                    "installation_check_ids": [
+                        Command.create({"sequence": index, "name": check})
+                        for index, check in enumerate(template._svcms_installation_checks())
+                    ],
+                }
+            )
+        # Whoever validates the delivery creates the request, even without after-sales rights.
+        return self.sudo().create(vals_list)
+
+    def action_svcms_create_repair(self):
+        """Create the Odoo repair order of this request (serial, parts, warranty flag).
+
+        Paid repairs (out of warranty) are quoted at once through the repair's sale order.
+        """
+        repairs = self.env["repair.order"]
+        for request in self:
+            if not request.product_id:
+                raise UserError(self.env._("Set the product of %s before creating a repair order.", request.name))
+            if request.product_id.tracking == "serial" and not request.lot_id:
+                raise UserError(self.env._("Set the serial number of %s before creating a repair order.", request.name))
+            repair = self.env["repair.order"].create(request._prepare_repair_values())
+            if not repair.under_warranty and repair.move_ids:
+                repair.action_create_sale_order()
+            request.message_post(
+                body=Markup("%s") % self.env._("Repair order %s created.", repair.name),
+            )
+            repairs |= repair
+        if len(repairs) == 1:
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Repair Order"),
+                "res_model": "repair.order",
+                "res_id": repairs.id,
+                "view_mode": "form",
+                "views": [(False, "form")],
+            }
+        return True
+
+    def _prepare_repair_values(self):
+        self.ensure_one()
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.company_id.id)], limit=1)
+        return {
+            "product_id": self.product_id.id,
+            "lot_id": self.lot_id.id,
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "picking_type_id": warehouse.repair_type_id.id,
+            "under_warranty": self.under_warranty,
+            "svcms_request_id": self.id,
+            "repair_request": html2plaintext(self.description or "") or False,
+            "move_ids": [
+                Command.create(
+                    {
+                        "product_id": part.product_id.id,
+                        "product_uom_qty": part.quantity,
+                        "repair_line_type": "add",
+                        "company_id": self.company_id.id,
+                    }
+                )
+                for part in self.part_line_ids
+            ],
+        }
+
+    def action_svcms_create_return_order(self):
+        """Open a return order prefilled from the request (delivery found from the serial)."""
+        self.ensure_one()
+        picking = self.env["svcms.return.order"]._find_delivery(self.sale_order_id, self.product_id, self.lot_id)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Return Order"),
+            "res_model": "svcms.return.order",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "context": {
+                "default_request_id": self.id,
+                "default_partner_id": self.partner_id.id,
+                "default_product_id": self.product_id.id,
+                "default_lot_id": self.lot_id.id,
+                "default_picking_id": picking.id,
+                "default_company_id": self.company_id.id,
+            },
+        }
+
+    def action_svcms_view_return_orders(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Return Orders"),
+            "res_model": "svcms.return.order",
+            "view_mode": "list,form",
+            "domain": [("request_id", "=", self.id)],
+            "context": {"default_request_id": self.id},
+        }
+
+    # ------------------------------------------------------------------ return visits and complaints
+    def action_view_complaints(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Complaints"),
+            "res_model": "svcms.complaint",
+            "view_mode": "list,form",
+            "domain": [("service_request_id", "=", self.id)],
+            "context": {"default_service_request_id": self.id, "default_partner_id": self.partner_id.id},
+        }
+
+    def action_view_return_visits(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Return Visits"),
+            "res_model": "svcms.return.visit",
+            "view_mode": "list,form",
+            "domain": [("request_id", "=", self.id)],
+            "context": {"default_request_id": self.id, "default_partner_id": self.partner_id.id},
+        }
 
     def _record_kpi_facts(self):
         """Fix the KPI facts when work is completed: response on time, first-time fix, turnaround."""

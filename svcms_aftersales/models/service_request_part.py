@@ -1,8 +1,15 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .service_request import OPEN_STATES
 
 
 class SvcmsServiceRequestPart(models.Model):
-    """A spare part used on a service request (on-site report)."""
+    """A spare part used on a service request (on-site report).
+
+    The parts of a finished request are part of what the customer signed: they change only while the
+    request is open.
+    """
 
     _name = "svcms.service.request.part"
     _description = "Service Request Part"
@@ -22,6 +29,7 @@ class SvcmsServiceRequestPart(models.Model):
     price_subtotal = fields.Float(string="Amount", compute="_compute_price_subtotal", digits="Product Price")
 
     _quantity_positive = models.Constraint("CHECK(quantity > 0)", "The quantity of a part used must be positive.")
+    _price_unit_positive = models.Constraint("CHECK(price_unit >= 0)", "The unit price of a part cannot be negative.")
 
     @api.depends("quantity", "price_unit", "free_of_charge")
     def _compute_price_subtotal(self):
@@ -33,3 +41,43 @@ class SvcmsServiceRequestPart(models.Model):
         if self.product_id:
             self.price_unit = self.product_id.lst_price
             self.free_of_charge = self.request_id.under_warranty
+
+    # ------------------------------------------------------------------ checks
+    def _check_amounts(self, values_list):
+        for values in values_list:
+            if "quantity" in values and (values["quantity"] or 0.0) <= 0:
+                raise ValidationError(self.env._("The quantity of a part used must be positive."))
+            if (values.get("price_unit") or 0.0) < 0:
+                raise ValidationError(self.env._("The unit price of a part cannot be negative."))
+
+    def _check_request_open(self, requests):
+        if self.env.su:
+            return
+        finished = requests.sudo().filtered(lambda request: request.state not in OPEN_STATES)
+        if finished:
+            raise UserError(
+                self.env._(
+                    "%(name)s is finished: its parts can no longer change.",
+                    name=finished[0].display_name,
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # a clear message before the database constraint refuses the row
+        self._check_amounts(vals_list)
+        self._check_request_open(
+            self.env["svcms.service.request"].browse({v["request_id"] for v in vals_list if v.get("request_id")})
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_amounts([vals])
+        self._check_request_open(self.request_id)
+        if vals.get("request_id"):
+            self._check_request_open(self.env["svcms.service.request"].browse(vals["request_id"]))
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_request_open(self.request_id)
+        return super().unlink()

@@ -39,6 +39,20 @@ class SvcmsTechnician(models.Model):
         "UNIQUE(employee_id, company_id)", "An employee can be registered only once as a technician."
     )
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_with_requests(self):
+        """Who did the work stays on the requests: a technician with assignments is archived, not deleted."""
+        if self.env.su:
+            return
+        busy = self.filtered(lambda technician: technician.sudo().request_ids)
+        if busy:
+            raise UserError(
+                self.env._(
+                    "%(name)s has service requests: archive the technician instead of deleting them.",
+                    name=busy[0].name,
+                )
+            )
+
     @api.constrains("staff_type", "employee_id")
     def _check_staff(self):
         for technician in self:

@@ -14,3 +14,4 @@ from . import test_spare_part
 from . import test_demo_roles
 from . import test_demo_story
 from . import test_complaint_aftersales
+from . import test_integrity_requests

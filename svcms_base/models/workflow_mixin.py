@@ -246,12 +246,16 @@ class SvcmsWorkflowMixin(models.AbstractModel):
         if not self._svcms_in_transition():
             protected = self._svcms_protected_fields()
             # context defaults come from the client too: ``default_state`` is a write like any other
-            forged = {key[8:] for key, value in self.env.context.items() if key.startswith("default_") and value}
-            if forged & protected:
-                self._svcms_refuse_protected(forged & protected)
             state_field = self._svcms_state_field
             field = self._fields[state_field]
             default_state = field.default(self) if field.default else False
+            forged = {
+                key[8:]
+                for key, value in self.env.context.items()
+                if key.startswith("default_") and value and not (key[8:] == state_field and value == default_state)
+            }
+            if forged & protected:
+                self._svcms_refuse_protected(forged & protected)
             for vals in vals_list:
                 vals.update(self._svcms_creator_values())
                 written = protected & {name for name, value in vals.items() if value}

@@ -4,6 +4,12 @@ from odoo import fields, models
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
+    svcms_request_ids = fields.One2many(
+        "svcms.service.request",
+        "sale_order_id",
+        string="Service Requests",
+        groups="svcms_aftersales.group_aftersales_technician",
+    )
     svcms_return_order_ids = fields.One2many("svcms.return.order", "sale_order_id", string="Return Orders")
     svcms_return_order_count = fields.Integer(compute="_compute_svcms_return_order_count", string="Return Orders Count")
 
