@@ -1,6 +1,6 @@
 from markupsafe import Markup
 
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .warranty_policy import ENTITLEMENTS
@@ -34,10 +34,19 @@ class SvcmsServiceRequest(models.Model):
 
     _name = "svcms.service.request"
     _description = "Service Request"
-    _inherit = ["portal.mixin", "rating.mixin", "mail.thread", "mail.activity.mixin", "svcms.sla.mixin"]
+    # svcms.intake.mixin is a mail.thread: it comes before mail.thread so that its message_new is used
+    _inherit = [
+        "portal.mixin",
+        "rating.mixin",
+        "svcms.intake.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "svcms.sla.mixin",
+    ]
     _order = "id desc"
     _check_company_auto = True
     _mail_post_access = "read"
+    _svcms_intake_attachment_field = "photo_ids"
 
     _svcms_sla_state_field = "state"
     _svcms_sla_partner_field = "partner_id"
@@ -213,9 +222,10 @@ class SvcmsServiceRequest(models.Model):
     # ------------------------------------------------------------------ ORM
     @api.model_create_multi
     def create(self, vals_list):
+        # refused users hear about service requests, not about outlets or the sequence (svcms.intake.mixin
+        # draws the reference after this check)
+        self.check_access("create")
         for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("svcms.service.request") or "/"
             if vals.get("technician_id") and vals.get("state", "new") == "new":
                 vals["state"] = "assigned"
         # the outlet covering the customer's city, found for all new requests at once
@@ -374,23 +384,7 @@ class SvcmsServiceRequest(models.Model):
             request.first_time_fix = not repeat and not request.waited_for_parts
             request.turnaround_hours = (request.done_date - request.request_date).total_seconds() / 3600.0
 
-    # ------------------------------------------------------------------ mail and portal
-    @api.model
-    def message_new(self, msg_dict, custom_values=None):
-        """Email intake: the sender becomes the customer, the body the fault description."""
-        values = dict(custom_values or {})
-        author = self.env["res.partner"].browse(msg_dict.get("author_id"))
-        if not author:
-            email = tools.email_normalize(msg_dict.get("email_from") or "")
-            author = self.env["res.partner"].search([("email", "=ilike", email)], limit=1) if email else author
-            if not author:
-                name = tools.parse_contact_from_email(msg_dict.get("email_from") or "")[0]
-                author = self.env["res.partner"].create({"name": name or email, "email": email})
-        values.setdefault("partner_id", author.id)
-        values.setdefault("channel", "email")
-        values.setdefault("description", msg_dict.get("body"))
-        return super().message_new(msg_dict, custom_values=values)
-
+    # ------------------------------------------------------------------ portal (intake: svcms.intake.mixin)
     PORTAL_TYPES = ("repair_report", "repair_onsite", "repair_carry_in", "installation", "maintenance", "consultation")
 
     @api.model
@@ -401,10 +395,12 @@ class SvcmsServiceRequest(models.Model):
         return self.env["stock.lot"].sudo().search([("partner_ids", "in", partners.ids)], order="name")
 
     @api.model
-    def _portal_create(self, partner, lot_id, request_type, description, attachments=()):
-        """File a request from the portal for one of the customer's own delivered serials.
+    def _portal_create(self, lot_id, request_type, description, uploaded_files=()):
+        """File a request from the portal, for the portal user, on one of their own delivered serials.
 
-        ``attachments``: list of ``(filename, bytes)`` photos."""
+        ``uploaded_files``: the photos (werkzeug uploads or ``(file name, bytes)``), checked by
+        ``_svcms_portal_create`` before anything is created."""
+        partner = self.env.user.partner_id
         lot = self._portal_delivered_lots(partner).filtered(lambda lot: lot.id == lot_id)
         if not lot:
             raise UserError(self.env._("Choose one of the products delivered to you."))
@@ -412,39 +408,20 @@ class SvcmsServiceRequest(models.Model):
             raise UserError(self.env._("This kind of request cannot be filed online."))
         if not (description or "").strip():
             raise UserError(self.env._("Describe the fault or what you need."))
-        service_request = self.sudo().create(
+        sale_line = lot._svcms_sale_lines()[:1]
+        return self._svcms_portal_create(
             {
-                "partner_id": partner.id,
-                "company_id": lot.company_id.id or self.env.company.id,
-                "channel": "portal",
+                "company_id": lot.company_id.id or self.env.user.company_id.id,
                 "request_type": request_type,
                 "lot_id": lot.id,
                 "product_id": lot.product_id.id,
-                "sale_line_id": lot._svcms_sale_lines()[:1].id,
-                "sale_order_id": lot._svcms_sale_lines()[:1].order_id.id,
+                "sale_line_id": sale_line.id,
+                "sale_order_id": sale_line.order_id.id,
                 "description": Markup("<p>%s</p>") % description,
                 "user_id": False,
-            }
+            },
+            uploaded_files,
         )
-        if attachments:
-            photos = (
-                self.env["ir.attachment"]
-                .sudo()
-                .create(
-                    [
-                        {
-                            "name": name,
-                            "raw": content,
-                            "res_model": self._name,
-                            "res_id": service_request.id,
-                        }
-                        for name, content in attachments
-                    ]
-                )
-            )
-            service_request.photo_ids = photos
-        service_request.message_subscribe(partner_ids=partner.ids)
-        return service_request
 
     def _get_report_base_filename(self):
         self.ensure_one()
