@@ -18,6 +18,7 @@
         "security/register_security.xml",
         "security/training_security.xml",
         "security/sla_security.xml",
+        "security/team_security.xml",
         # data
         "data/svcms_clause_data.xml",
         "data/document_data.xml",
@@ -65,6 +66,7 @@
         "views/sla_line_views.xml",
         "views/complaint_views.xml",
         "views/complaint_portal_templates.xml",
+        "views/team_views.xml",
         "views/sla_report_views.xml",
         # overview
         "views/dashboard_views.xml",

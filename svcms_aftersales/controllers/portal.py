@@ -55,15 +55,13 @@ class ServiceRequestPortal(portal.CustomerPortal):
         Request = request.env["svcms.service.request"]
         error = None
         if request.httprequest.method == "POST":
-            files = request.httprequest.files.getlist("photos")
-            attachments = [(f.filename, f.read()) for f in files if f and f.filename]
             try:
+                # the customer is the portal user's partner; the photos are checked before anything is created
                 service_request = Request._portal_create(
-                    partner,
                     int(post.get("lot_id") or 0),
                     post.get("request_type"),
                     post.get("description"),
-                    attachments,
+                    request.httprequest.files.getlist("photos"),
                 )
             except (UserError, ValueError) as e:
                 error = str(e.args[0]) if e.args else str(e)

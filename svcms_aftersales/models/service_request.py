@@ -3,7 +3,7 @@ import binascii
 
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models, tools
+from odoo import Command, api, fields, models
 from odoo.addons.svcms_base.models.workflow_mixin import Transition
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html2plaintext
@@ -49,9 +49,11 @@ class SvcmsServiceRequest(models.Model):
 
     _name = "svcms.service.request"
     _description = "Service Request"
+    # svcms.intake.mixin is a mail.thread: it comes before mail.thread so that its message_new is used
     _inherit = [
         "portal.mixin",
         "rating.mixin",
+        "svcms.intake.mixin",
         "mail.thread",
         "mail.activity.mixin",
         "svcms.sla.mixin",
@@ -60,6 +62,7 @@ class SvcmsServiceRequest(models.Model):
     _order = "id desc"
     _check_company_auto = True
     _mail_post_access = "read"
+    _svcms_intake_attachment_field = "photo_ids"
 
     _svcms_sla_state_field = "state"
     _svcms_sla_partner_field = "partner_id"
@@ -416,9 +419,9 @@ class SvcmsServiceRequest(models.Model):
     # ------------------------------------------------------------------ ORM
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("svcms.service.request") or "/"
+        # refused users hear about service requests, not about outlets or the sequence (svcms.intake.mixin
+        # draws the reference after this check)
+        self.check_access("create")
         # the client sets no status nor audit field; a request created with its technician starts assigned
         self._svcms_check_create_values(vals_list)
         for vals in vals_list:
@@ -437,27 +440,6 @@ class SvcmsServiceRequest(models.Model):
         if closed:
             self.env["svcms.return.visit"]._plan_for_requests(closed)
         return requests
-
-    @api.model
-    def _svcms_check_create_values(self, vals_list):
-        """Refuse status and audit values from the client (the mixin's rule, checked before the server sets
-        the state of requests created with their technician)."""
-        if self._svcms_in_transition():
-            return
-        protected = self._svcms_protected_fields()
-        # ``default_<field>`` keys of the context become values too: they are the client's as well
-        defaults = {
-            key[len("default_") :]: value
-            for key, value in self.env.context.items()
-            if key.startswith("default_") and key[len("default_") :] in protected
-        }
-        for vals in vals_list:
-            values = {**defaults, **vals}
-            written = {name for name in protected & set(values) if values[name]}
-            if values.get("state") == REQUEST_STATES[0][0]:
-                written.discard("state")
-            if written:
-                self._svcms_refuse_protected(written)
 
     def write(self, vals):
         if not self._svcms_in_transition() and self._svcms_protected_fields() & set(vals):
@@ -818,23 +800,7 @@ class SvcmsServiceRequest(models.Model):
             request.first_time_fix = not repeat and not request.waited_for_parts
             request.turnaround_hours = (request.done_date - request.request_date).total_seconds() / 3600.0
 
-    # ------------------------------------------------------------------ mail and portal
-    @api.model
-    def message_new(self, msg_dict, custom_values=None):
-        """Email intake: the sender becomes the customer, the body the fault description."""
-        values = dict(custom_values or {})
-        author = self.env["res.partner"].browse(msg_dict.get("author_id"))
-        if not author:
-            email = tools.email_normalize(msg_dict.get("email_from") or "")
-            author = self.env["res.partner"].search([("email", "=ilike", email)], limit=1) if email else author
-            if not author:
-                name = tools.parse_contact_from_email(msg_dict.get("email_from") or "")[0]
-                author = self.env["res.partner"].create({"name": name or email, "email": email})
-        values.setdefault("partner_id", author.id)
-        values.setdefault("channel", "email")
-        values.setdefault("description", msg_dict.get("body"))
-        return super().message_new(msg_dict, custom_values=values)
-
+    # ------------------------------------------------------------------ portal (intake: svcms.intake.mixin)
     PORTAL_TYPES = ("repair_report", "repair_onsite", "repair_carry_in", "installation", "maintenance", "consultation")
 
     @api.model
@@ -845,10 +811,12 @@ class SvcmsServiceRequest(models.Model):
         return self.env["stock.lot"].sudo().search([("partner_ids", "in", partners.ids)], order="name")
 
     @api.model
-    def _portal_create(self, partner, lot_id, request_type, description, attachments=()):
-        """File a request from the portal for one of the customer's own delivered serials.
+    def _portal_create(self, lot_id, request_type, description, uploaded_files=()):
+        """File a request from the portal, for the portal user, on one of their own delivered serials.
 
-        ``attachments``: list of ``(filename, bytes)`` photos."""
+        ``uploaded_files``: the photos (werkzeug uploads or ``(file name, bytes)``), checked by
+        ``_svcms_portal_create`` before anything is created."""
+        partner = self.env.user.partner_id
         lot = self._portal_delivered_lots(partner).filtered(lambda lot: lot.id == lot_id)
         if not lot:
             raise UserError(self.env._("Choose one of the products delivered to you."))
@@ -856,39 +824,20 @@ class SvcmsServiceRequest(models.Model):
             raise UserError(self.env._("This kind of request cannot be filed online."))
         if not (description or "").strip():
             raise UserError(self.env._("Describe the fault or what you need."))
-        service_request = self.sudo().create(
+        sale_line = lot._svcms_sale_lines()[:1]
+        return self._svcms_portal_create(
             {
-                "partner_id": partner.id,
-                "company_id": lot.company_id.id or self.env.company.id,
-                "channel": "portal",
+                "company_id": lot.company_id.id or self.env.user.company_id.id,
                 "request_type": request_type,
                 "lot_id": lot.id,
                 "product_id": lot.product_id.id,
-                "sale_line_id": lot._svcms_sale_lines()[:1].id,
-                "sale_order_id": lot._svcms_sale_lines()[:1].order_id.id,
+                "sale_line_id": sale_line.id,
+                "sale_order_id": sale_line.order_id.id,
                 "description": Markup("<p>%s</p>") % description,
                 "user_id": False,
-            }
+            },
+            uploaded_files,
         )
-        if attachments:
-            photos = (
-                self.env["ir.attachment"]
-                .sudo()
-                .create(
-                    [
-                        {
-                            "name": name,
-                            "raw": content,
-                            "res_model": self._name,
-                            "res_id": service_request.id,
-                        }
-                        for name, content in attachments
-                    ]
-                )
-            )
-            service_request.photo_ids = photos
-        service_request.message_subscribe(partner_ids=partner.ids)
-        return service_request
 
     def _get_report_base_filename(self):
         self.ensure_one()

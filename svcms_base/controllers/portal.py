@@ -1,5 +1,3 @@
-import base64
-
 from odoo import http
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -7,8 +5,6 @@ from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.fields import Domain
 from odoo.http import request
 from odoo.tools import plaintext2html
-
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
 class ComplaintPortal(CustomerPortal):
@@ -116,47 +112,27 @@ class ComplaintPortal(CustomerPortal):
     @http.route("/my/complaints/new", type="http", auth="user", website=True, methods=["POST"])
     def portal_complaint_submit(self, subject="", description="", category_id=None, phone="", **kw):
         subject, description = subject.strip(), description.strip()
+        form = {"subject": subject, "description": description, "phone": phone, "category_id": category_id}
         if not subject or not description:
             return self.portal_complaint_new(
-                error=request.env._("Please give a subject and describe what happened."),
-                subject=subject,
-                description=description,
-                phone=phone,
+                error=request.env._("Please give a subject and describe what happened."), **form
             )
-        categories = self._portal_categories()
-        category = categories.filtered(lambda c: str(c.id) == str(category_id))[:1]
+        category = self._portal_categories().filtered(lambda c: str(c.id) == str(category_id))[:1]
         partner = request.env.user.partner_id
-        complaint = (
-            request.env["svcms.complaint"]
-            .sudo()
-            .with_company(request.env.user.company_id)
-            .create(
+        try:
+            # the customer is the portal user's partner and the uploads are checked before anything is created
+            complaint = request.env["svcms.complaint"]._svcms_portal_create(
                 {
                     "subject": subject,
                     "description": plaintext2html(description),
-                    "partner_id": partner.id,
                     "phone": phone or partner.phone,
                     "email_from": partner.email,
-                    "channel": "portal",
                     "category_id": category.id,
-                    "company_id": request.env.user.company_id.id,
-                }
+                },
+                request.httprequest.files.getlist("attachments"),
             )
-        )
-        complaint.message_subscribe(partner_ids=partner.ids)
-        files = request.httprequest.files.getlist("attachments")
-        attachments = [
-            {
-                "name": upload.filename,
-                "datas": base64.b64encode(content),
-                "res_model": complaint._name,
-                "res_id": complaint.id,
-            }
-            for upload in files
-            if upload.filename and len(content := upload.read()) <= MAX_ATTACHMENT_BYTES
-        ]
-        if attachments:
-            request.env["ir.attachment"].sudo().create(attachments)
+        except UserError as error:
+            return self.portal_complaint_new(error=error.args[0], **form)
         return request.redirect(f"/my/complaints/{complaint.id}?message=created")
 
     @http.route("/my/complaints/<int:complaint_id>/confirm", type="http", auth="user", website=True, methods=["POST"])

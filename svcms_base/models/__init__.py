@@ -42,6 +42,8 @@ from . import sla_exception
 from . import sla_mixin
 from . import sla_calendar
 from . import sla_calendar_leaves
+from . import team
+from . import intake_mixin
 from . import complaint_category
 from . import complaint
 from . import sla_report

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import email_normalize, html2plaintext
+from odoo.tools import html2plaintext
 
 from .workflow_mixin import Transition
 
@@ -31,10 +31,12 @@ class SvcmsComplaint(models.Model):
         "svcms.sla.mixin",
         "svcms.workflow.mixin",
         "svcms.nonconformity.source",
+        "svcms.intake.mixin",
     ]
     _order = "id desc"
     _check_company_auto = True
     _mail_post_access = "read"
+    _svcms_intake_subject_field = "subject"
 
     _svcms_sla_state_field = "state"
     _svcms_sla_partner_field = "partner_id"
@@ -258,16 +260,16 @@ class SvcmsComplaint(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        categories = self.env["svcms.complaint.category"].browse(
-            [vals["category_id"] for vals in vals_list if vals.get("category_id")]
+        categories = (
+            self.env["svcms.complaint.category"]
+            .sudo()
+            .browse([vals["category_id"] for vals in vals_list if vals.get("category_id")])
         )
         severity = {category.id: category.default_severity for category in categories}
         for vals in vals_list:
             if vals.get("category_id") and "severity" not in vals:
                 vals["severity"] = severity[vals["category_id"]]
-        for vals in vals_list:
-            if not vals.get("name") or vals["name"] == "/":
-                vals["name"] = self.env["ir.sequence"].sudo().next_by_code("svcms.complaint") or "/"
+        # the reference is drawn by svcms.intake.mixin, after the access check
         return super().create(vals_list)
 
     def write(self, vals):
@@ -385,27 +387,3 @@ class SvcmsComplaint(models.Model):
         ):
             self._svcms_sla_event("first_response")
         return result
-
-    # ------------------------------------------------------------------ mail gateway
-    @api.model
-    def message_new(self, msg_dict, custom_values=None):
-        """A complaint sent to the complaints alias: the sender becomes the customer."""
-        email = email_normalize(msg_dict.get("email_from") or "") or msg_dict.get("email_from")
-        partner = self.env["res.partner"].browse(msg_dict.get("author_id") or [])
-        if not partner and email:
-            partner = self.env["res.partner"].sudo().search([("email", "=ilike", email)], limit=1)
-            if not partner:
-                partner = self.env["res.partner"].sudo().create({"name": msg_dict.get("email_from"), "email": email})
-        values = {
-            "name": "/",  # the gateway would otherwise use the subject as the reference
-            "subject": msg_dict.get("subject") or self.env._("Complaint by email"),
-            "description": msg_dict.get("body") or "<p></p>",
-            "channel": "email",
-            "partner_id": partner.id,
-            "email_from": msg_dict.get("email_from"),
-        }
-        values.update(custom_values or {})
-        return super().message_new(msg_dict, custom_values=values)
-
-    def _get_customer_information(self):
-        return {self.email_from: {"name": self.partner_id.name}} if self.email_from else {}

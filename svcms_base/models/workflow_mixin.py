@@ -243,27 +243,35 @@ class SvcmsWorkflowMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self._svcms_in_transition():
-            protected = self._svcms_protected_fields()
-            # context defaults come from the client too: ``default_state`` is a write like any other
-            state_field = self._svcms_state_field
-            field = self._fields[state_field]
-            default_state = field.default(self) if field.default else False
-            forged = {
-                key[8:]
-                for key, value in self.env.context.items()
-                if key.startswith("default_") and value and not (key[8:] == state_field and value == default_state)
-            }
-            if forged & protected:
-                self._svcms_refuse_protected(forged & protected)
-            for vals in vals_list:
-                vals.update(self._svcms_creator_values())
-                written = protected & {name for name, value in vals.items() if value}
-                if vals.get(state_field) == default_state:
-                    written.discard(state_field)
-                if written:
-                    self._svcms_refuse_protected(written)
+        self._svcms_check_create_values(vals_list)
         return super().create(vals_list)
+
+    @api.model
+    def _svcms_check_create_values(self, vals_list):
+        """Refuse status and audit values from the client; fix the creator fields.
+
+        Consumers that set a status themselves before creating (e.g. a request created with its
+        technician starts assigned) call this first, then create through ``_svcms_trusted()``."""
+        if self._svcms_in_transition():
+            return
+        protected = self._svcms_protected_fields()
+        state_field = self._svcms_state_field
+        field = self._fields[state_field]
+        default_state = field.default(self) if field.default else False
+        # ``default_<field>`` keys of the context come from the client too: they are values like any other
+        defaults = {
+            key[len("default_") :]: value
+            for key, value in self.env.context.items()
+            if key.startswith("default_") and key[len("default_") :] in protected
+        }
+        for vals in vals_list:
+            vals.update(self._svcms_creator_values())
+            values = {**defaults, **vals}
+            written = {name for name in protected & set(values) if values[name]}
+            if values.get(state_field) == default_state:
+                written.discard(state_field)
+            if written:
+                self._svcms_refuse_protected(written)
 
     @api.model
     def _svcms_creator_values(self):

@@ -3,6 +3,8 @@ from odoo.http import Request
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 
+from .test_intake import PDF_BYTES
+
 
 @tagged("post_install", "-at_install")
 class TestComplaintPortal(HttpCase):
@@ -67,7 +69,7 @@ class TestComplaintPortal(HttpCase):
                 "phone": "13800000000",
                 "csrf_token": Request.csrf_token(self),
             },
-            files={"attachments": ("receipt.txt", b"invoice 600 CNY", "text/plain")},
+            files={"attachments": ("receipt.pdf", PDF_BYTES, "application/pdf")},
         )
         self.assertEqual(response.status_code, 200)
         complaint = self.env["svcms.complaint"].search([("subject", "=", "配件价格不透明-门户")])
@@ -77,5 +79,6 @@ class TestComplaintPortal(HttpCase):
         attachments = self.env["ir.attachment"].search(
             [("res_model", "=", complaint._name), ("res_id", "=", complaint.id)]
         )
-        self.assertEqual(attachments.mapped("name"), ["receipt.txt"])
+        self.assertEqual(attachments.mapped("name"), ["receipt.pdf"])
+        self.assertEqual(attachments.mimetype, "application/pdf")
         self.assertIn(complaint.name, response.text)
