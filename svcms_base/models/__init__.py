@@ -1,4 +1,5 @@
 from . import workflow_mixin
+from . import cron_failure_mixin
 from . import clause
 from . import management_system
 from . import document_type
