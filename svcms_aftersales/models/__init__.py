@@ -28,3 +28,4 @@ from . import service_request_operations
 from . import maintenance_plan
 from . import installation_check
 from . import product_template_operations
+from . import kpi_definition
