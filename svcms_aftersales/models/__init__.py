@@ -27,3 +27,4 @@ from . import service_fund
 from . import service_fund_line
 from . import disposal
 from . import demo_story
+from . import kpi_definition

@@ -1,6 +1,7 @@
 from datetime import date
 
-from odoo.tests import tagged
+from odoo.exceptions import ValidationError
+from odoo.tests import new_test_user, tagged
 
 from .common import RelationshipCase
 
@@ -17,6 +18,52 @@ class TestAftersalesKpi(RelationshipCase):
         self.assertEqual(
             sorted(self.env["svcms.kpi.definition"].search([("code", "in", codes)]).mapped("code")), sorted(codes)
         )
+
+    def test_aftersales_records_are_measurable_and_nothing_else(self):
+        Definition = self.env["svcms.kpi.definition"]
+        measurable = Definition._svcms_kpi_models()
+        aftersales = {
+            "svcms.service.request",
+            "svcms.return.order",
+            "svcms.recall",
+            "svcms.recall.line",
+            "svcms.return.visit",
+        }
+        self.assertLessEqual(aftersales, measurable)
+        self.assertIn("svcms.complaint", measurable, "svcms_base's own models stay registered")
+        # the measuring user reads them, and none of the sales, stock or accounting records around them
+        env = Definition._svcms_measuring_env(self.company)
+        for model in aftersales:
+            self.assertTrue(env[model].has_access("read"), model)
+        for model in ("sale.order", "stock.lot", "repair.order", "account.move", "res.partner"):
+            self.assertFalse(env[model].has_access("read"), model)
+
+        manager = new_test_user(self.env, login="kpi_as_manager", groups="svcms_base.group_svcms_manager")
+        base = {"name": "Orders", "measure": "count", "date_field": "create_date"}
+        with self.assertRaises(ValidationError):
+            Definition.with_user(manager).create(
+                {**base, "code": "as_sale_order", "model_id": self.env["ir.model"]._get_id("sale.order")}
+            )
+        request_model = self.env["ir.model"]._get_id("svcms.service.request")
+        with self.assertRaises(ValidationError):
+            Definition.with_user(manager).create(
+                {
+                    **base,
+                    "code": "as_partner_path",
+                    "model_id": request_model,
+                    "denominator_domain": "[('partner_id.email', '=like', '%@example.com')]",
+                }
+            )
+        self.assertFalse(Definition.search_count([("code", "in", ("as_sale_order", "as_partner_path"))]))
+        accepted = Definition.with_user(manager).create(
+            {
+                **base,
+                "code": "as_requests",
+                "model_id": request_model,
+                "denominator_domain": "[('lot_id', '!=', False)]",
+            }
+        )
+        self.assertEqual(accepted.model_name, "svcms.service.request")
 
     def test_return_visit_completion_and_satisfaction(self):
         # January 2031: no demo visit lies there.

@@ -1,5 +1,6 @@
 from . import workflow_mixin
 from . import nonconformity_source
+from . import cron_failure_mixin
 from . import clause
 from . import management_system
 from . import document_type

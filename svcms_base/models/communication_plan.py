@@ -92,3 +92,4 @@ class SvcmsCommunicationPlan(models.Model):
         self.write({"last_done_date": today})
         for item in self:
             item.message_post(body=self.env._("Communication held on %s.", fields.Date.to_string(today)))
+        return True

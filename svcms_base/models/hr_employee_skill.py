@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.fields import Domain
 
 from .competence_gap import EXPIRING_DAYS
@@ -17,7 +18,8 @@ class HrEmployeeSkill(models.Model):
     asked the same person about the same certification.
     """
 
-    _inherit = "hr.employee.skill"
+    _name = "hr.employee.skill"
+    _inherit = ["hr.employee.skill", "svcms.cron.failure.mixin"]
 
     svcms_expiry_status = fields.Selection(
         [("valid", "Valid"), ("expiring", "Expiring Soon"), ("expired", "Expired")],
@@ -60,6 +62,8 @@ class HrEmployeeSkill(models.Model):
                 Domain("valid_to", "<=", today + timedelta(days=EXPIRING_DAYS)),
                 Domain("svcms_renewal_notified", "=", False),
                 Domain("employee_id.active", "=", True),
+                # a certification the cron failed on today waits for tomorrow's run
+                self._svcms_cron_retry_domain(),
             ]
         )
 
@@ -75,14 +79,33 @@ class HrEmployeeSkill(models.Model):
 
         A certification already renewed (a later or open-ended one of the same skill exists) needs no
         reminder. Queries per batch are bounded: the batch, newer certifications, open hr_skills
-        activities, one activity create and one flag write.
+        activities, one activity create and one flag write. The batch runs in a savepoint; if it
+        fails, each certification runs in its own: a broken one is rolled back, logged and marked
+        (failure count and last error), the others are reminded, and tomorrow's run tries it again.
 
         :return: (number of certifications processed, number still to process)
         """
+        self._svcms_check_renewal_rights()
         domain = self._svcms_renewal_domain()
         certifications = self.search(domain, order="valid_to, id", limit=batch_size)
         if not certifications:
             return 0, 0
+        certifications._svcms_cron_process(lambda batch: batch._svcms_schedule_renewal_batch())
+        return len(certifications), self.search_count(domain)
+
+    @api.model
+    def _svcms_check_renewal_rights(self):
+        # The reminders are created as superuser (managers of other departments get them).
+        if not (
+            self.env.su
+            or self.env.user.has_group("svcms_base.group_svcms_manager")
+            or self.env.user.has_group("hr.group_hr_user")
+        ):
+            raise AccessError(self.env._("Only HR officers and service management managers schedule renewals."))
+
+    def _svcms_schedule_renewal_batch(self):
+        self._svcms_check_renewal_rights()
+        certifications = self
         renewed = certifications._svcms_renewed()
         to_remind = certifications - renewed
         already_asked = to_remind._svcms_asked_by_hr_skills()
@@ -124,7 +147,6 @@ class HrEmployeeSkill(models.Model):
             )
         self.env["mail.activity"].sudo().create(vals_list)
         certifications.svcms_renewal_notified = True
-        return len(certifications), self.search_count(domain)
 
     def _svcms_renewed(self):
         """Certifications in self superseded by a later (or open-ended) one of the same employee and skill."""

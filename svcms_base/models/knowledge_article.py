@@ -47,9 +47,11 @@ class SvcmsKnowledgeArticle(models.Model):
 
     def action_publish(self):
         self.write({"state": "published", "published_date": fields.Date.context_today(self)})
+        return True
 
     def action_draft(self):
         self.write({"state": "draft"})
+        return True
 
     def action_promote_to_document(self):
         """Create a draft work instruction from the article, once."""
@@ -88,7 +90,14 @@ class SvcmsKnowledgeArticle(models.Model):
         domain = [("code", "=", "instruction"), ("company_id", "in", [self.company_id.id, False])]
         doc_type = self.env["svcms.document.type"].search(domain, order="company_id, id", limit=1)
         if not doc_type:
-            # Document types are configuration; the author may not be a manager, yet promotion must work.
+            # Document types are configuration: only a manager's promotion may create the missing one.
+            if not (self.env.su or self.env.user.has_group("svcms_base.group_svcms_manager")):
+                raise UserError(
+                    self.env._(
+                        "There is no document type with the code “instruction” (work instruction): ask a service "
+                        "management manager to create it, then promote the article."
+                    )
+                )
             vals = {"name": self.env._("Work Instruction"), "code": "instruction", "company_id": self.company_id.id}
             doc_type = self.env["svcms.document.type"].sudo().create(vals)
         return doc_type

@@ -6,6 +6,9 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
+
+from .cron_failure_mixin import CRON_FAILURE_FIELDS, RETRYABLE_ERRORS
 
 _logger = logging.getLogger(__name__)
 
@@ -17,6 +20,9 @@ MAX_PERIODS_PER_RUN = 24
 DEFAULT_CRON_BATCH_SIZE = 200
 # Changes smaller than this are noise, not a trend.
 TREND_TOLERANCE = 1e-6
+# Context value marking the measurements the system records for computed KPIs. RPC cannot forge it:
+# JSON and XML-RPC carry no Python objects.
+SYSTEM_MEASUREMENT = object()
 
 
 def period_step(frequency):
@@ -39,7 +45,7 @@ class SvcmsKpi(models.Model):
 
     _name = "svcms.kpi"
     _description = "Key Performance Indicator"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.cron.failure.mixin"]
     _order = "sequence, id"
     _check_company_auto = True
 
@@ -221,7 +227,23 @@ class SvcmsKpi(models.Model):
                     "archive it and create a new KPI, so that the history stays comparable."
                 )
             )
+        if {"source", "definition_id", "date_start", "owner_id"} & set(vals):
+            # What failed before may work now: try again at the next run.
+            vals = {**vals, **dict.fromkeys(CRON_FAILURE_FIELDS, False)}
         return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_measured(self):
+        # Read for the guard only: whoever deletes must not miss measurements of another company.
+        measured = self.env["svcms.kpi.measurement"].sudo().search([("kpi_id", "in", self.ids)], limit=1)
+        if measured:
+            raise UserError(
+                self.env._(
+                    "The KPI %(kpi)s has measurements: they are the evidence of the objectives, so it cannot be "
+                    "deleted. Archive it instead.",
+                    kpi=measured.kpi_id.display_name,
+                )
+            )
 
     # ------------------------------------------------------------------ periods
     def _period_of(self, day):
@@ -262,14 +284,34 @@ class SvcmsKpi(models.Model):
         results = computed._evaluate_many([(kpi, first_day, last_day) for kpi in computed])
         return {kpi_id: result for (kpi_id, _start), result in results.items()}
 
-    def _record_computed_measurements(self, today):
-        """Create the measurements of every completed, unmeasured period of the computed KPIs of ``self``."""
+    def _record_computed_measurements(self, today, isolate=False):
+        """Create the measurements of every completed, unmeasured period of the computed KPIs of ``self``.
+
+        :param isolate: for the cron: evaluate each definition in its own savepoint and create the
+            measurements in a savepoint (then KPI by KPI if that fails); a definition or a KPI that
+            fails is rolled back, logged and marked (failure count, last error), the others are
+            recorded. Without it (buttons, scripts) the first error reaches the user.
+        """
         requests = [
             (kpi, first_day, last_day)
             for kpi in self.filtered(lambda kpi: kpi.source == "computed" and kpi.definition_id)
             for first_day, last_day in kpi._due_periods(today)
         ]
-        results = self._evaluate_many(requests)
+        if isolate:
+            results = {}
+            for definition, items in self._group_by_definition(requests).items():
+                try:
+                    with self.env.cr.savepoint():
+                        results.update(self._evaluate_many(items))
+                except RETRYABLE_ERRORS:
+                    raise
+                except Exception as error:  # noqa: BLE001 - the definition is marked, the others go on
+                    definition._svcms_cron_failed(error)
+                else:
+                    definition._svcms_cron_succeeded()
+            requests = [request for request in requests if (request[0].id, request[1]) in results]
+        else:
+            results = self._evaluate_many(requests)
         vals_list = []
         for kpi, first_day, _last_day in requests:
             result = results[(kpi.id, first_day)]
@@ -285,8 +327,30 @@ class SvcmsKpi(models.Model):
                     "note": False if has_value else self.env._("No records in the period."),
                 }
             )
-        # Users never type the value of a computed measurement: the system records it.
-        return self.env["svcms.kpi.measurement"].sudo().create(vals_list)
+        # Users never type the value of a computed measurement: the system records it, with the
+        # rights of whoever runs it (the cron, the KPI owner or a manager), not as superuser.
+        Measurement = self.env["svcms.kpi.measurement"].with_context(svcms_kpi_measurement=SYSTEM_MEASUREMENT)
+        if not isolate:
+            return Measurement.create(vals_list)
+        vals_by_kpi = defaultdict(list)
+        for vals in vals_list:
+            vals_by_kpi[vals["kpi_id"]].append(vals)
+        created = {}
+
+        def create(kpis):
+            measurements = Measurement.create([vals for kpi in kpis for vals in vals_by_kpi[kpi.id]])
+            for kpi in kpis:
+                created[kpi.id] = measurements.filtered(lambda m, kpi=kpi: m.kpi_id == kpi).ids
+
+        done = self.browse(list(vals_by_kpi))._svcms_cron_process(create)
+        return Measurement.browse([measurement_id for kpi in done for measurement_id in created[kpi.id]])
+
+    @api.model
+    def _group_by_definition(self, requests):
+        by_definition = defaultdict(list)
+        for request in requests:
+            by_definition[request[0].definition_id].append(request)
+        return by_definition
 
     def _remind_missing_measurements(self):
         """Schedule one activity per manual KPI and missing period, for its owner."""
@@ -311,24 +375,32 @@ class SvcmsKpi(models.Model):
 
     @api.model
     def _due_domain(self, today):
-        return [
-            ("next_measurement_date", "<=", today),
-            "|",
-            ("source", "=", "computed"),
-            ("reminder_pending", "=", True),
-        ]
+        """KPIs with a measurement or a reminder due, leaving out those (or whose definition) failed today."""
+        return Domain.AND(
+            [
+                [("next_measurement_date", "<=", today)],
+                self._svcms_cron_retry_domain(),
+                Domain("source", "=", "computed") & self._svcms_cron_retry_domain("definition_id")
+                | Domain("reminder_pending", "=", True),
+            ]
+        )
 
     @api.model
     def _cron_record_measurements(self):
-        """Daily: measure computed KPIs and remind owners of manual ones, in bounded batches."""
+        """Daily: measure computed KPIs and remind owners of manual ones, in bounded batches.
+
+        A broken definition or KPI does not stop the run: it is rolled back, logged and marked (see
+        `_record_computed_measurements`), left out of the rest of today's batches, and tried again
+        by tomorrow's run.
+        """
         batch_size = int(
             self.env["ir.config_parameter"].sudo().get_param("svcms_base.kpi_cron_batch_size", DEFAULT_CRON_BATCH_SIZE)
         )
         today = fields.Date.context_today(self)
         domain = self._due_domain(today)
         kpis = self.search(domain, limit=batch_size, order="next_measurement_date, id")
-        kpis._record_computed_measurements(today)
-        kpis._remind_missing_measurements()
+        kpis._record_computed_measurements(today, isolate=True)
+        kpis.filtered("reminder_pending")._svcms_cron_process(lambda batch: batch._remind_missing_measurements())
         remaining = self.search_count(domain) if len(kpis) == batch_size else 0
         _logger.info("KPI measurements: %s KPIs processed, %s remaining", len(kpis), remaining)
         self.env["ir.cron"]._commit_progress(len(kpis), remaining=remaining)

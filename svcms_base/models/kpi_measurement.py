@@ -1,14 +1,28 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .kpi import period_bounds
+from .kpi import SYSTEM_MEASUREMENT, period_bounds, period_step
 
-# Fields the system fills for computed KPIs; nobody types them by hand.
-COMPUTED_VALUE_FIELDS = {"kpi_id", "period_start", "value", "has_value", "numerator", "denominator"}
+# What anyone who may write a measurement (its KPI's owner, a manager) may add at any time: an
+# explanation of the figure, which does not change the figure.
+COMMENT_FIELDS = {"note"}
+MANAGER_GROUP = "svcms_base.group_svcms_manager"
 
 
 class SvcmsKpiMeasurement(models.Model):
-    """The value of a KPI over one period (one month, quarter or year): the history the objectives rest on."""
+    """The value of a KPI over one period (one month, quarter or year): the history the objectives rest on.
+
+    Measurements are evidence (ISO/IEC 20000-1 9.1):
+
+    * a measurement of a computed KPI is recorded by the system (the daily cron, or "Measure Now" by
+      the KPI's owner or a manager) and never changes afterwards: nobody but the superuser edits its
+      figures or deletes it; its note (the explanation of the figure) stays open to the KPI's owner
+      and managers;
+    * a manual measurement is corrected or deleted only by its author (``measured_by_id``, set to
+      whoever records it), and only while its period is open: until the end of the following period
+      (the window in which it is due), or on the day it was recorded (back-filled history);
+    * the target a measurement is judged against is set by managers only.
+    """
 
     _name = "svcms.kpi.measurement"
     _description = "KPI Measurement"
@@ -50,7 +64,18 @@ class SvcmsKpiMeasurement(models.Model):
     )
     on_target = fields.Boolean(compute="_compute_on_target", store=True, index=True, string="On Target")
     note = fields.Text()
-    measured_by_id = fields.Many2one("res.users", string="Measured By", default=lambda self: self.env.user)
+    measured_by_id = fields.Many2one(
+        "res.users",
+        string="Measured By",
+        default=lambda self: self.env.user,
+        readonly=True,
+        help="Who recorded the measurement: the only one who may correct a manual measurement while its period "
+        "is open.",
+    )
+    can_edit = fields.Boolean(
+        compute="_compute_can_edit",
+        help="Whether the current user may still correct the figures of this measurement.",
+    )
 
     _kpi_period_uniq = models.Constraint(
         "UNIQUE(kpi_id, period_start)",
@@ -90,24 +115,48 @@ class SvcmsKpiMeasurement(models.Model):
             else:
                 measurement.on_target = measurement.value >= measurement.target
 
+    @api.depends_context("uid")
+    @api.depends("source", "measured_by_id", "period_end", "create_date")
+    def _compute_can_edit(self):
+        for measurement in self:
+            measurement.can_edit = not measurement.id or (
+                measurement.source == "manual"
+                and measurement.measured_by_id == self.env.user
+                and measurement._is_open()
+            )
+
+    def _is_open(self):
+        """A manual measurement stays correctable until the end of the following period, or on the day recorded."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        window_end = self.period_end and self.period_end + period_step(self.kpi_id.frequency)
+        recorded_today = self.create_date and fields.Date.context_today(self, self.create_date) == today
+        return bool(recorded_today or (window_end and today <= window_end))
+
     @api.model_create_multi
     def create(self, vals_list):
         kpis = self.env["svcms.kpi"].browse({vals["kpi_id"] for vals in vals_list if vals.get("kpi_id")})
-        if not self.env.su and any(kpi.source == "computed" for kpi in kpis):
+        recorded_by_system = self.env.context.get("svcms_kpi_measurement") is SYSTEM_MEASUREMENT
+        if not (self.env.su or recorded_by_system) and any(kpi.source == "computed" for kpi in kpis):
             raise UserError(self.env._("Measurements of computed KPIs are recorded by the system, not by hand."))
         for vals in vals_list:
             kpi = self.env["svcms.kpi"].browse(vals.get("kpi_id"))
             if "target" in vals and vals["target"] != kpi.target:
                 self._check_target_rights()
+            if not self.env.su:
+                # The author is whoever records the measurement, whatever the client sends.
+                vals["measured_by_id"] = self.env.uid
             self._align_period(vals, kpi)
         measurements = super().create(vals_list)
-        # The measurement answers the reminder the owner received for this KPI.
-        measurements.kpi_id.sudo().activity_feedback(["svcms_base.mail_activity_type_kpi_measurement"])
+        # The measurement answers the reminder the owner received for this KPI. A manager may close
+        # anyone's reminder on the KPI; an owner closes their own.
+        user_id = None if self.env.su or self.env.user.has_group(MANAGER_GROUP) else self.env.uid
+        measurements.kpi_id.activity_feedback(["svcms_base.mail_activity_type_kpi_measurement"], user_id=user_id)
         return measurements
 
     def write(self, vals):
-        if not self.env.su and COMPUTED_VALUE_FIELDS & set(vals) and self.filtered(lambda m: m.source == "computed"):
-            raise UserError(self.env._("Measurements of computed KPIs are recorded by the system, not by hand."))
+        if not self.env.su:
+            self._check_evidence(set(vals))
         if "target" in vals:
             self._check_target_rights()
         if "period_start" in vals or "kpi_id" in vals:
@@ -116,6 +165,46 @@ class SvcmsKpiMeasurement(models.Model):
                 super(SvcmsKpiMeasurement, measurement).write(self._align_period(dict(vals), kpi))
             return True
         return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_evidence(self):
+        if not self.env.su:
+            self._check_evidence(None)
+
+    def _check_evidence(self, names):
+        """Refuse changing (``names``) or deleting (``None``) measurements that are evidence (see the class)."""
+        self.check_access("write" if names is not None else "unlink")
+        if names is not None and not names - COMMENT_FIELDS:
+            return
+        if "measured_by_id" in (names or ()):
+            raise UserError(self.env._("The author of a measurement is whoever recorded it: it cannot be changed."))
+        computed = self.filtered(lambda m: m.source == "computed")
+        if computed:
+            raise UserError(
+                self.env._(
+                    "%(measurement)s was recorded by the system for a computed KPI: it is evidence and cannot be "
+                    "changed or deleted. Explain it in its note.",
+                    measurement=computed[0].display_name,
+                )
+            )
+        others = self.filtered(lambda m: m.measured_by_id != self.env.user)
+        if others:
+            raise UserError(
+                self.env._(
+                    "%(measurement)s was recorded by %(author)s: only its author may correct or delete it.",
+                    measurement=others[0].display_name,
+                    author=others[0].measured_by_id.name or "-",
+                )
+            )
+        closed = self.filtered(lambda m: not m._is_open())
+        if closed:
+            raise UserError(
+                self.env._(
+                    "The period of %(measurement)s is closed: the measurement is evidence and can no longer be "
+                    "corrected or deleted. Explain it in its note, or record the next period.",
+                    measurement=closed[0].display_name,
+                )
+            )
 
     def _check_target_rights(self):
         # The verdict (on target or not) rests on the target: owners record values, managers set targets.

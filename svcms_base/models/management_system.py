@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class SvcmsManagementSystem(models.Model):
@@ -106,7 +107,7 @@ class SvcmsManagementSystem(models.Model):
         self.ensure_one()
         field_name = self.env.context.get("overview_counter")
         if field_name not in self._overview_domains():
-            return False
+            raise UserError(self.env._("Unknown overview counter: %s", field_name or "-"))
         model, domain, group_field = self._overview_domains()[field_name]
         key = self.company_id.id if group_field == "company_id" else self.id
         return {

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from .kpi import KPI_STATUS, KPI_TREND
 
@@ -84,6 +85,24 @@ class SvcmsObjective(models.Model):
                 objective.trend = "worsening"
             else:
                 objective.trend = "stable"
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_measured(self):
+        # Read for the guard only: archived KPIs and other companies' measurements count too.
+        measured = (
+            self.env["svcms.kpi.measurement"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("kpi_id.objective_id", "in", self.ids)], limit=1)
+        )
+        if measured:
+            raise UserError(
+                self.env._(
+                    "The objective %(objective)s has measured KPIs: their measurements are evidence, so it cannot be "
+                    "deleted. Archive it instead.",
+                    objective=measured.kpi_id.objective_id.display_name,
+                )
+            )
 
     def action_view_measurements(self):
         self.ensure_one()

@@ -103,7 +103,10 @@ class SvcmsProcess(models.Model):
             cells[(line.process_id.id, kind, (line.department_id or line.job_id).id)] = line.raci
 
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        # Names and codes are user text: a leading "=" must stay text, never become a formula (or a link).
+        workbook = xlsxwriter.Workbook(
+            output, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        )
         sheet = workbook.add_worksheet("职责分配表 RACI")
         title_style = workbook.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"})
         header_style = workbook.add_format(
@@ -123,7 +126,7 @@ class SvcmsProcess(models.Model):
         sheet.write(1, 1, "Process / 过程", header_style)
         for column, (kind, role) in enumerate(roles, start=2):
             label = "Department / 部门" if kind == "department" else "Job / 岗位"
-            sheet.write(1, column, f"{role.name}\n({label})", header_style)
+            sheet.write_string(1, column, f"{role.name}\n({label})", header_style)
             sheet.set_column(column, column, 14)
         sheet.set_row(1, 36)
         sheet.set_column(0, 0, 10)
@@ -131,8 +134,8 @@ class SvcmsProcess(models.Model):
 
         row = 2
         for process in self:
-            sheet.write(row, 0, process.code or "", text_style)
-            sheet.write(row, 1, process.name, text_style)
+            sheet.write_string(row, 0, process.code or "", text_style)
+            sheet.write_string(row, 1, process.name or "", text_style)
             for column, (kind, role) in enumerate(roles, start=2):
                 raci = cells.get((process.id, kind, role.id), "")
                 sheet.write(row, column, raci, accountable_style if raci == "A" else cell_style)

@@ -1,5 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+
+from .cron_failure_mixin import CRON_FAILURE_FIELDS
 
 LIKELIHOOD = [
     ("1", "1 - Rare"),
@@ -40,7 +43,7 @@ class SvcmsRisk(models.Model):
 
     _name = "svcms.risk"
     _description = "Risk or Opportunity"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.cron.failure.mixin"]
     _order = "score desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["reference", "name"]
@@ -181,6 +184,9 @@ class SvcmsRisk(models.Model):
         # A new review date deserves its own reminder.
         if "review_date" in vals and "review_activity_planned" not in vals:
             vals = dict(vals, review_activity_planned=False)
+        if {"review_date", "owner_id"} & set(vals):
+            # What failed before may work now: the next run tries again.
+            vals = {**vals, **dict.fromkeys(CRON_FAILURE_FIELDS, False)}
         return super().write(vals)
 
     # ------------------------------------------------------------------ workflow
@@ -194,6 +200,7 @@ class SvcmsRisk(models.Model):
                 )
             )
         self.write({"state": "assessed"})
+        return True
 
     def action_treat(self):
         self.filtered(lambda r: r.state == "identified").action_assess()
@@ -206,12 +213,15 @@ class SvcmsRisk(models.Model):
                 )
             )
         self.write({"state": "treated"})
+        return True
 
     def action_close(self):
         self.write({"state": "closed"})
+        return True
 
     def action_reopen(self):
         self.write({"state": "identified"})
+        return True
 
     def action_plan_treatment(self):
         """Open the activity scheduler preset with the "Risk treatment" activity type."""
@@ -234,18 +244,29 @@ class SvcmsRisk(models.Model):
     # ------------------------------------------------------------------ review reminders
     @api.model
     def _review_due_domain(self):
-        return [
-            ("review_date", "<=", fields.Date.context_today(self)),
-            ("review_activity_planned", "=", False),
-            ("state", "!=", "closed"),
-        ]
+        """Risks whose review reminder is due, leaving out those the cron failed on today."""
+        return Domain.AND(
+            [
+                [
+                    ("review_date", "<=", fields.Date.context_today(self)),
+                    ("review_activity_planned", "=", False),
+                    ("state", "!=", "closed"),
+                ],
+                self._svcms_cron_retry_domain(),
+            ]
+        )
 
     @api.model
     def _cron_schedule_reviews(self, batch_size=200):
-        """Schedule one review activity per risk whose review date has come, in bounded batches."""
+        """Schedule one review activity per risk whose review date has come, in bounded batches.
+
+        The batch runs in a savepoint; if it fails, each risk runs in its own: a broken one is rolled
+        back, logged and marked (failure count and last error, shown in its form), the others are
+        reminded, and the next daily run tries it again.
+        """
         domain = self._review_due_domain()
         risks = self.search(domain, order="review_date, id", limit=batch_size)
-        risks._schedule_review_activity()
+        risks._svcms_cron_process(lambda batch: batch._schedule_review_activity())
         remaining = self.search_count(domain) if len(risks) == batch_size else 0
         self.env["ir.cron"]._commit_progress(len(risks), remaining=remaining)
 

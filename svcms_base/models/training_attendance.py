@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 
+from .training_course import check_training_manager
+
 
 class SvcmsTrainingAttendance(models.Model):
     """One employee's attendance and result in a training session (the training record)."""
@@ -113,6 +115,7 @@ class SvcmsTrainingAttendance(models.Model):
         """
         if not self:
             return
+        check_training_manager(self.env)
         EmployeeSkill = self.env["hr.employee.skill"].sudo()
         existing = EmployeeSkill.search(
             Domain("employee_id", "in", self.employee_id.ids)
@@ -155,6 +158,7 @@ class SvcmsTrainingAttendance(models.Model):
         """Add the training to each attendee's resume (hr_skills "Training" section)."""
         if not self:
             return
+        check_training_manager(self.env)
         line_type = self.env.ref("hr_skills.resume_type_training", raise_if_not_found=False)
         lines = (
             self.env["hr.resume.line"]

@@ -1,5 +1,11 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
+
+
+def check_training_manager(env):
+    """Training code writes hr_skills records as superuser: only for HR officers and SMS managers (or the system)."""
+    if not (env.su or env.user.has_group("svcms_base.group_svcms_manager") or env.user.has_group("hr.group_hr_user")):
+        raise AccessError(env._("Only HR officers and service management managers may record training results."))
 
 
 class SvcmsTrainingCourse(models.Model):
@@ -120,6 +126,7 @@ class SvcmsTrainingCourse(models.Model):
         missing = self.filtered(lambda c: c.is_certifying and not c.skill_id)
         if not missing:
             return
+        check_training_manager(self.env)
         skill_type = self.env.ref("svcms_base.skill_type_svcms_certification")
         skills = (
             self.env["hr.skill"]

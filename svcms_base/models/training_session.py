@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 
+from .training_course import check_training_manager
+
 # Fields that make up the training record: frozen once the session is done.
 DONE_LOCKED_FIELDS = {
     "course_id",
@@ -183,6 +185,7 @@ class SvcmsTrainingSession(models.Model):
 
     def _trigger_plan_recompute(self):
         """Plan lines count done sessions of their course and year: refresh the affected ones."""
+        check_training_manager(self.env)
         years = {session.date_start.year for session in self}
         lines = (
             self.env["svcms.training.plan.line"]

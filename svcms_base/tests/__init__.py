@@ -18,3 +18,4 @@ from . import test_manual
 from . import test_sla_report
 from . import test_integrity_sla
 from . import test_intake
+from . import test_integrity_kpi
