@@ -13,7 +13,7 @@ from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common_operations import OperationsCase
-from .common_requests import AftersalesRequestsCase
+from .common import AftersalesRequestsCase
 from .test_service_request import SIGNATURE
 
 TECHNICIAN = "svcms_aftersales.group_aftersales_technician"
