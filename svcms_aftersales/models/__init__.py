@@ -8,13 +8,14 @@ from . import stock_warehouse
 from . import res_company_operations
 from . import return_order
 from . import stock_picking
-from . import account_move_operations
+from . import account_move
 from . import sale_order_operations
 from . import service_request_part
 from . import repair_order_request
 from . import res_company
 from . import recall_line
 from . import recall
+from . import stock_move_line
 from . import defect_disclosure
 from . import return_visit
 from . import care_event
