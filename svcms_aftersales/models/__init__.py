@@ -12,12 +12,13 @@ from . import res_company
 from . import res_config_settings
 from . import return_order
 from . import stock_picking
-from . import account_move_operations
+from . import account_move
 from . import sale_order
 from . import sale_order_line
 from . import repair_order
 from . import recall_line
 from . import recall
+from . import stock_move_line
 from . import defect_disclosure
 from . import return_visit
 from . import care_event

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.addons.svcms_base.models.workflow_mixin import Transition
 from odoo.exceptions import ValidationError
 
 
@@ -7,9 +8,17 @@ class SvcmsCareEvent(models.Model):
 
     _name = "svcms.care.event"
     _description = "Customer Care Event"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.workflow.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
+
+    _svcms_transitions = {
+        "start": Transition(("planned",), "running", "started_by_id", "started_date"),
+        "done": Transition(("running",), "done", "done_by_id", "done_date"),
+        "cancel": Transition(("planned", "running"), "cancelled", "cancelled_by_id", "cancelled_date"),
+    }
+    # A care event that took place is a record of customer relationship work: cancel, never delete.
+    _svcms_deletable_states = ("planned", "cancelled")
 
     name = fields.Char(required=True, tracking=True, translate=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
@@ -27,8 +36,19 @@ class SvcmsCareEvent(models.Model):
         string="Status",
         required=True,
         default="planned",
+        readonly=True,
         tracking=True,
+        copy=False,
     )
+    started_by_id = fields.Many2one("res.users", string="Started By", readonly=True, copy=False)
+    started_date = fields.Datetime(string="Started On", readonly=True, copy=False)
+    done_by_id = fields.Many2one("res.users", string="Completed By", readonly=True, copy=False)
+    done_date = fields.Datetime(string="Completed On", readonly=True, copy=False)
+    cancelled_by_id = fields.Many2one("res.users", string="Cancelled By", readonly=True, copy=False)
+    cancelled_date = fields.Datetime(string="Cancelled On", readonly=True, copy=False)
+    can_start = fields.Boolean(compute="_compute_svcms_can")
+    can_done = fields.Boolean(compute="_compute_svcms_can")
+    can_cancel = fields.Boolean(compute="_compute_svcms_can")
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
@@ -42,10 +62,10 @@ class SvcmsCareEvent(models.Model):
             event.partner_count = len(event.partner_ids)
 
     def action_start(self):
-        self.write({"state": "running"})
+        return self._svcms_transition("start")
 
     def action_done(self):
-        self.write({"state": "done"})
+        return self._svcms_transition("done")
 
     def action_cancel(self):
-        self.write({"state": "cancelled"})
+        return self._svcms_transition("cancel")

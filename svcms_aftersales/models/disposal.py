@@ -1,5 +1,8 @@
 from odoo import api, fields, models
+from odoo.addons.svcms_base.models.workflow_mixin import Transition
 from odoo.exceptions import UserError, ValidationError
+
+MANAGER_GROUP = "svcms_aftersales.group_aftersales_manager"
 
 
 class SvcmsDisposal(models.Model):
@@ -7,9 +10,19 @@ class SvcmsDisposal(models.Model):
 
     _name = "svcms.disposal"
     _description = "Waste Disposal"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "svcms.workflow.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
+
+    _svcms_transitions = {
+        "done": Transition(("draft",), "done", "done_by_id", "done_date"),
+        # reopening a disposal record is a correction of evidence: a manager's call, and it stays in the chatter
+        "reset_to_draft": Transition(("done",), "draft", group=MANAGER_GROUP),
+    }
+    # What was disposed of, how and by whom is the disposal record (废弃物处置记录): fixed once disposed.
+    _svcms_frozen_fields = "__all__"
+    _svcms_writable_when_locked = ("notes",)
+    _svcms_deletable_states = ("draft",)
 
     name = fields.Char(string="Reference", required=True, copy=False, readonly=True, default="/")
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
@@ -46,8 +59,18 @@ class SvcmsDisposal(models.Model):
         "svcms.service.request", string="Service Request", index="btree_not_null", check_company=True
     )
     state = fields.Selection(
-        [("draft", "Draft"), ("done", "Disposed")], string="Status", required=True, default="draft", tracking=True
+        [("draft", "Draft"), ("done", "Disposed")],
+        string="Status",
+        required=True,
+        default="draft",
+        readonly=True,
+        tracking=True,
+        copy=False,
     )
+    done_by_id = fields.Many2one("res.users", string="Disposed By", readonly=True, copy=False, tracking=True)
+    done_date = fields.Datetime(string="Disposed On", readonly=True, copy=False)
+    can_done = fields.Boolean(compute="_compute_svcms_can")
+    can_reset_to_draft = fields.Boolean(compute="_compute_svcms_can")
     notes = fields.Text()
 
     @api.constrains("quantity")
@@ -72,12 +95,13 @@ class SvcmsDisposal(models.Model):
         return super().create(vals_list)
 
     def action_done(self):
+        self._svcms_check_transition("done")
         for disposal in self:
             if disposal.hazardous and not disposal.vendor_id:
                 raise UserError(
                     self.env._("Hazardous waste %s must be handed to a licensed disposal vendor.", disposal.name)
                 )
-        self.write({"state": "done"})
+        return self._svcms_transition("done")
 
     def action_reset_to_draft(self):
-        self.write({"state": "draft"})
+        return self._svcms_transition("reset_to_draft")

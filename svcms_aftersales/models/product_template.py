@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 DEFAULT_INSTALLATION_CHECKLIST = (
     "开箱验货，核对型号与序列号\n"
@@ -47,6 +48,14 @@ class ProductTemplate(models.Model):
             template.svcms_part_compatible_tmpl_ids = products.filtered(
                 lambda product, template=template: product.svcms_spare_part_ids & template.product_variant_ids
             )
+
+    @api.constrains("list_price", "svcms_is_spare_part")
+    def _check_svcms_spare_part_price(self):
+        for template in self.filtered("svcms_is_spare_part"):
+            if template.list_price < 0:
+                raise ValidationError(
+                    self.env._("The public price of spare part %s cannot be negative.", template.display_name)
+                )
 
     def _svcms_installation_checks(self):
         self.ensure_one()

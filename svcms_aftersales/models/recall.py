@@ -2,6 +2,7 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
+from odoo.addons.svcms_base.models.workflow_mixin import Transition
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import SQL
@@ -20,9 +21,30 @@ class SvcmsRecall(models.Model):
 
     _name = "svcms.recall"
     _description = "Product Recall"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.workflow.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
+
+    _svcms_transitions = {
+        "find_customers": Transition(("draft", "open"), None, "searched_by_id", "searched_date"),
+        "open": Transition(("draft",), "open", "opened_by_id", "opened_date"),
+        "notify": Transition(("open",), None, "notified_by_id", "notified_date"),
+        "done": Transition(("open",), "done", "done_by_id", "done_date"),
+        "cancel": Transition(("draft", "open"), "cancelled", "cancelled_by_id", "cancelled_date"),
+        "reset_to_draft": Transition(("cancelled",), "draft"),
+    }
+    _svcms_workflow_fields = ("returned_lot_ids",)
+    # What is recalled is settled when the recall starts: the customers found depend on it.
+    _svcms_frozen_fields = (
+        "company_id",
+        "product_id",
+        "scope",
+        "lot_ids",
+        "production_date_from",
+        "production_date_to",
+    )
+    # Customers contacted about a recall are evidence: such a recall is cancelled, never deleted.
+    _svcms_deletable_states = ("draft", "cancelled")
 
     name = fields.Char(string="Reference", required=True, copy=False, readonly=True, default="/", index="trigram")
     title = fields.Char(required=True, tracking=True, translate=True)
@@ -69,6 +91,7 @@ class SvcmsRecall(models.Model):
         string="Status",
         required=True,
         default="draft",
+        readonly=True,
         tracking=True,
         index=True,
         copy=False,
@@ -88,7 +111,22 @@ class SvcmsRecall(models.Model):
     done_count = fields.Integer(string="Completed Customers", compute="_compute_progress")
     progress = fields.Float(string="Progress (%)", compute="_compute_progress")
     disclosure_ids = fields.One2many("svcms.defect.disclosure", "recall_id", string="Defect Disclosures")
+    searched_by_id = fields.Many2one("res.users", string="Customers Searched By", readonly=True, copy=False)
     searched_date = fields.Datetime(string="Customers Searched On", readonly=True, copy=False)
+    opened_by_id = fields.Many2one("res.users", string="Started By", readonly=True, copy=False, tracking=True)
+    opened_date = fields.Datetime(string="Started On", readonly=True, copy=False)
+    notified_by_id = fields.Many2one("res.users", string="Customers Notified By", readonly=True, copy=False)
+    notified_date = fields.Datetime(string="Customers Notified On", readonly=True, copy=False)
+    done_by_id = fields.Many2one("res.users", string="Completed By", readonly=True, copy=False, tracking=True)
+    done_date = fields.Datetime(string="Completed On", readonly=True, copy=False)
+    cancelled_by_id = fields.Many2one("res.users", string="Cancelled By", readonly=True, copy=False, tracking=True)
+    cancelled_date = fields.Datetime(string="Cancelled On", readonly=True, copy=False)
+    can_find_customers = fields.Boolean(compute="_compute_svcms_can")
+    can_open = fields.Boolean(compute="_compute_svcms_can")
+    can_notify = fields.Boolean(compute="_compute_svcms_can")
+    can_done = fields.Boolean(compute="_compute_svcms_can")
+    can_cancel = fields.Boolean(compute="_compute_svcms_can")
+    can_reset_to_draft = fields.Boolean(compute="_compute_svcms_can")
 
     @api.constrains("scope", "production_date_from", "production_date_to")
     def _check_production_dates(self):
@@ -183,15 +221,17 @@ class SvcmsRecall(models.Model):
 
     def action_find_customers(self):
         """Create (or complete) one line per affected customer, in one batch."""
+        self._svcms_check_transition("find_customers")
         for recall in self:
-            if recall.state not in ("draft", "open"):
-                raise UserError(self.env._("Only a draft or running recall can search for customers."))
             delivered, returned = recall._search_affected_units()
             existing = {line.partner_id.id: line for line in recall.line_ids}
             new_lines = []
             for partner_id, lot_ids in delivered.items():
                 if partner_id in existing:
-                    existing[partner_id].lot_ids = [Command.link(lot_id) for lot_id in lot_ids]
+                    # A customer found again may hold more units now, even once their remedy is done.
+                    existing[partner_id]._svcms_write_workflow(
+                        {"lot_ids": [Command.link(lot_id) for lot_id in lot_ids]}
+                    )
                 else:
                     new_lines.append(
                         {
@@ -202,7 +242,7 @@ class SvcmsRecall(models.Model):
                         }
                     )
             self.env["svcms.recall.line"].create(new_lines)
-            recall.write({"returned_lot_ids": [Command.set(returned)], "searched_date": fields.Datetime.now()})
+            recall._svcms_transition("find_customers", {"returned_lot_ids": [Command.set(returned)]})
             recall.message_post(
                 body=self.env._(
                     "%(customers)s affected customers found, %(returned)s affected serials already returned.",
@@ -214,29 +254,42 @@ class SvcmsRecall(models.Model):
 
     # ------------------------------------------------------------------ workflow
     def action_open(self):
-        for recall in self:
-            if recall.state != "draft":
-                raise UserError(self.env._("Only a draft recall can be started."))
-            if not recall.line_ids:
-                recall.action_find_customers()
-        self.write({"state": "open"})
+        self._svcms_check_transition("open")
+        self.filtered(lambda recall: not recall.line_ids).action_find_customers()
+        return self._svcms_transition("open")
 
     def action_notify_customers(self):
         """Email every affected customer not told yet (mail template, posted on their line)."""
-        self.mapped("line_ids").filtered(lambda line: not line.notified_date)._notify_customer()
-        return True
+        self._svcms_check_transition("notify")
+        self.line_ids.filtered(lambda line: not line.notified_date)._notify_customer()
+        return self._svcms_transition("notify")
 
     def action_done(self):
+        self._svcms_check_transition("done")
         for recall in self:
             if recall.line_ids.filtered(lambda line: line.state != "done"):
                 raise UserError(self.env._("Recall %s still has customers whose remedy is not completed.", recall.name))
-        self.write({"state": "done"})
+        return self._svcms_transition("done")
 
     def action_cancel(self):
-        self.write({"state": "cancelled"})
+        return self._svcms_transition("cancel")
 
     def action_reset_to_draft(self):
-        self.write({"state": "draft"})
+        return self._svcms_transition("reset_to_draft")
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_customers_contacted(self):
+        """Whom a recall reached is evidence, whatever its status."""
+        contacted = self.line_ids.filtered(lambda line: line.contacted or line.notified_date)
+        if contacted and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "Recall %(recall)s has contacted customers (%(customer)s...): it is evidence and cannot be "
+                    "deleted. Cancel it instead.",
+                    recall=contacted[0].recall_id.name,
+                    customer=contacted[0].partner_id.display_name,
+                )
+            )
 
     def action_create_disclosure(self):
         """Prepare the public defect disclosure (商品系统性缺陷公开) of this recall."""
@@ -268,19 +321,3 @@ class SvcmsRecall(models.Model):
             "domain": [("recall_id", "=", self.id)],
             "context": {"default_recall_id": self.id},
         }
-
-
-class StockMoveLine(models.Model):
-    _inherit = "stock.move.line"
-
-    # The recall search reads the last done movement of each serial of a product; stock has no index on lot_id.
-    _svcms_recall_lot_idx = models.Index(
-        "(product_id, lot_id, date DESC, id DESC) WHERE state = 'done' AND lot_id IS NOT NULL"
-    )
-
-
-class StockLot(models.Model):
-    _inherit = "stock.lot"
-
-    # A recall by production date selects the serials of a product created in a date range.
-    _svcms_recall_product_date_idx = models.Index("(product_id, create_date)")

@@ -1,7 +1,7 @@
 from datetime import date
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class SvcmsServiceFund(models.Model):
@@ -27,7 +27,9 @@ class SvcmsServiceFund(models.Model):
     compensation_reserve = fields.Monetary(tracking=True, help="Reserve for compensation paid to customers.")
     budget_amount = fields.Monetary(string="Budget", compute="_compute_amounts", store=True)
     line_ids = fields.One2many("svcms.service.fund.line", "fund_id", string="Costs")
-    consumed_amount = fields.Monetary(string="Consumed", compute="_compute_amounts", store=True)
+    consumed_amount = fields.Monetary(
+        string="Consumed", compute="_compute_amounts", store=True, help="Posted costs of the fund."
+    )
     remaining_amount = fields.Monetary(string="Remaining", compute="_compute_amounts", store=True)
     consumption_percent = fields.Float(string="Consumption (%)", compute="_compute_amounts", store=True)
     notes = fields.Html()
@@ -49,12 +51,12 @@ class SvcmsServiceFund(models.Model):
         for fund in self:
             fund.name = self.env._("After-sales fund %(year)s", year=fund.year)
 
-    @api.depends("revenue_amount", "basis_percent", "compensation_reserve", "line_ids.amount")
+    @api.depends("revenue_amount", "basis_percent", "compensation_reserve", "line_ids.amount", "line_ids.state")
     def _compute_amounts(self):
         consumed = (
             dict(
                 self.env["svcms.service.fund.line"]._read_group(
-                    [("fund_id", "in", self.ids)], ["fund_id"], ["amount:sum"]
+                    [("fund_id", "in", self.ids), ("state", "=", "posted")], ["fund_id"], ["amount:sum"]
                 )
             )
             if self.ids
@@ -62,9 +64,24 @@ class SvcmsServiceFund(models.Model):
         )
         for fund in self:
             fund.budget_amount = fund.revenue_amount * fund.basis_percent / 100 + fund.compensation_reserve
-            fund.consumed_amount = consumed.get(fund, 0.0) if fund.id else sum(fund.line_ids.mapped("amount"))
+            fund.consumed_amount = (
+                consumed.get(fund, 0.0)
+                if fund.id
+                else sum(fund.line_ids.filtered(lambda line: line.state == "posted").mapped("amount"))
+            )
             fund.remaining_amount = fund.budget_amount - fund.consumed_amount
             fund.consumption_percent = 100.0 * fund.consumed_amount / fund.budget_amount if fund.budget_amount else 0.0
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_posted_costs(self):
+        """Posted costs are the fund's accounts: a fund holding any is kept."""
+        posted = self.line_ids.filtered(lambda line: line.state != "draft")
+        if posted and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "%(fund)s has posted costs: it is evidence and cannot be deleted.", fund=posted[0].fund_id.name
+                )
+            )
 
     def _posted_revenue(self):
         """{fund: untaxed posted revenue of its company and year}, one SQL aggregate for all funds."""

@@ -13,6 +13,9 @@ WARRANTY_STATUSES = [
 class StockLot(models.Model):
     _inherit = "stock.lot"
 
+    # A recall by production date selects the serials of a product created in a date range.
+    _svcms_recall_product_date_idx = models.Index("(product_id, create_date)")
+
     warranty_policy_id = fields.Many2one(
         "svcms.warranty.policy", string="Warranty Policy", compute="_compute_warranty", compute_sudo=True
     )

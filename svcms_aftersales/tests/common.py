@@ -92,9 +92,14 @@ class OperationsDataMixin:
         cls.lot_1 = cls._create_lot(cls.appliance, "T-AC-0001")
         cls.lot_2 = cls._create_lot(cls.appliance, "T-AC-0002")
         cls.fridge_lot = cls._create_lot(cls.fridge, "T-RF-0001")
-        cls.warehouse_user = new_test_user(cls.env, login="ops_wh_user", groups="stock.group_stock_user")
+        # Warehouse clerks handle returns: Inventory user + after-sales Returns Clerk.
+        cls.warehouse_user = new_test_user(
+            cls.env, login="ops_wh_user", groups="stock.group_stock_user,svcms_aftersales.group_aftersales_returns"
+        )
         cls.billing_user = new_test_user(
-            cls.env, login="ops_wh_billing", groups="stock.group_stock_user,account.group_account_invoice"
+            cls.env,
+            login="ops_wh_billing",
+            groups="stock.group_stock_user,svcms_aftersales.group_aftersales_returns,account.group_account_invoice",
         )
         cls.manager = new_test_user(
             cls.env, login="ops_as_manager", groups="stock.group_stock_user,svcms_aftersales.group_aftersales_manager"

@@ -16,7 +16,7 @@ ROLES = {
     "wanglei": ["svcms_aftersales.menu_aftersales_root", "svcms_base.menu_svcms_root"],  # after-sales manager
     "zhaojing": ["svcms_aftersales.menu_aftersales_root"],  # service desk clerk
     "zhangwei": ["svcms_aftersales.menu_aftersales_root"],  # technician
-    "huangjun": ["svcms_aftersales.menu_stock_returns", "svcms_aftersales.menu_aftersales_root"],  # warehouse
+    "huangjun": ["svcms_aftersales.menu_stock_return_orders", "svcms_aftersales.menu_aftersales_root"],  # warehouse
 }
 PORTAL_ROLES = ("zhangjianguo", "lixiuying")
 PORTAL_PAGES = ("/my", "/my/complaints", "/my/complaints/new", "/my/service-requests", "/my/service-requests/new")

@@ -12,7 +12,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common_operations import OperationsCase
+from .common import OperationsCase
 from .common import AftersalesRequestsCase
 from .test_service_request import SIGNATURE
 

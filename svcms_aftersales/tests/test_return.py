@@ -106,11 +106,19 @@ class TestReturnOrder(OperationsCase):
         ret.action_receive()
         with self.assertRaises(UserError):
             ret.action_reject()
+        ret.reject_reason = " "
+        with self.assertRaises(UserError):
+            ret.action_reject()
+        # the decision is the workflow's: no client writes it, blank reason or not
+        with self.assertRaises(UserError):
+            ret.write({"decision": "reject", "reject_reason": "x"})
+        self.assertEqual((ret.state, ret.decision), ("received", False))
         with self.assertRaises(ValidationError):
-            ret.write({"decision": "reject", "reject_reason": " "})
+            ret._svcms_trusted().write({"decision": "reject", "reject_reason": " "})
         ret.reject_reason = "超过七日退货期且无质量问题"
         ret.action_reject()
         self.assertEqual(ret.state, "rejected")
+        self.assertEqual(ret.decided_by_id, self.billing_user)
         self.assertEqual(ret.reject_picking_id.location_dest_id.usage, "customer")
         self.assertEqual(ret.reject_picking_id.move_ids.move_line_ids.lot_id, self.lot_1)
 

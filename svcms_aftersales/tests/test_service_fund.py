@@ -49,12 +49,15 @@ class TestServiceFund(RelationshipCase):
 
         Line = self.env["svcms.service.fund.line"].with_user(self.as_user)
         day = date(self.year, 6, 1)
-        Line.create(
+        lines = Line.create(
             [
                 {"fund_id": fund.id, "cost_type": "repair", "name": "免费维修人工", "amount": 300.0, "date": day},
                 {"fund_id": fund.id, "cost_type": "compensation", "name": "投诉补偿", "amount": 200.0, "date": day},
             ]
         )
+        self.assertAlmostEqual(fund.consumed_amount, 0.0, msg="draft costs are not consumed yet")
+        lines.action_post()
+        self.assertEqual(lines.posted_by_id, self.as_user)
         self.assertAlmostEqual(fund.consumed_amount, 500.0)
         self.assertAlmostEqual(fund.remaining_amount, fund.budget_amount - 500.0)
         self.assertAlmostEqual(fund.consumption_percent, 100 * 500.0 / fund.budget_amount)

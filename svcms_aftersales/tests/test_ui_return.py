@@ -15,7 +15,7 @@ class TestWarehouseReturnTour(OperationsDataMixin, HttpCase):
         clerk = new_test_user(
             self.env,
             login="ops_tour_clerk",
-            groups="stock.group_stock_user,account.group_account_invoice",
+            groups="stock.group_stock_user,svcms_aftersales.group_aftersales_returns,account.group_account_invoice",
         )
         return_order = self.env["svcms.return.order"].create(
             {

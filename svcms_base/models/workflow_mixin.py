@@ -16,6 +16,9 @@ A consumer inherits ``svcms.workflow.mixin`` and declares, on the class:
 ``_svcms_frozen_fields`` / ``_svcms_editable_states``
     fields that cannot change once the record left the editable states (``"__all__"``: every
     stored field but ``_svcms_writable_when_locked`` and the mail bookkeeping).
+``_svcms_field_editable_states``
+    finer locks: ``{field: states}``, a field that may change only in those states (an inspection
+    result recorded while the goods wait for inspection, and never after).
 ``_svcms_deletable_states``
     states in which a record may be deleted; elsewhere it is archived or kept.
 ``_svcms_separation_default``
@@ -83,6 +86,7 @@ class SvcmsWorkflowMixin(models.AbstractModel):
     _svcms_frozen_fields = ()
     _svcms_editable_states = ("draft",)
     _svcms_writable_when_locked = ()
+    _svcms_field_editable_states = {}
     _svcms_deletable_states = None
     _svcms_separation_default = False
 
@@ -300,19 +304,21 @@ class SvcmsWorkflowMixin(models.AbstractModel):
         return super().write(vals)
 
     def _svcms_check_unlocked(self, names):
-        locked_fields = self._svcms_locked_fields() & set(names)
-        if not locked_fields:
-            return
-        locked = self.filtered(lambda r: r[self._svcms_state_field] not in self._svcms_editable_states)
-        if locked:
-            raise UserError(
-                self.env._(
-                    "%(record)s is %(state)s: %(fields)s can no longer change.",
-                    record=locked[0].display_name,
-                    state=locked._svcms_state_label(locked[0][self._svcms_state_field]),
-                    fields=", ".join(sorted(self._fields[n]._description_string(self.env) for n in locked_fields)),
+        checks = [(self._svcms_locked_fields() & set(names), self._svcms_editable_states)]
+        checks += [({name}, states) for name, states in self._svcms_field_editable_states.items() if name in names]
+        for locked_fields, editable_states in checks:
+            if not locked_fields:
+                continue
+            locked = self.filtered(lambda r, states=editable_states: r[self._svcms_state_field] not in states)
+            if locked:
+                raise UserError(
+                    self.env._(
+                        "%(record)s is %(state)s: %(fields)s can no longer change.",
+                        record=locked[0].display_name,
+                        state=locked._svcms_state_label(locked[0][self._svcms_state_field]),
+                        fields=", ".join(sorted(self._fields[n]._description_string(self.env) for n in locked_fields)),
+                    )
                 )
-            )
 
     @api.ondelete(at_uninstall=False)
     def _svcms_unlink_only_in_deletable_states(self):
