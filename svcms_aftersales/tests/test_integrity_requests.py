@@ -12,9 +12,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import OperationsCase
-from .common import AftersalesRequestsCase
-from .test_service_request import SIGNATURE
+from .common import SIGNATURE, AftersalesRequestsCase, OperationsCase
 
 TECHNICIAN = "svcms_aftersales.group_aftersales_technician"
 USER = "svcms_aftersales.group_aftersales_user"

@@ -13,8 +13,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
 
-from .common import OperationsCase, OperationsDataMixin
-from .common import RelationshipCase
+from .common import OperationsCase, OperationsDataMixin, RelationshipCase
 
 RETURN_LOGGER = "odoo.addons.svcms_aftersales.models.return_visit"
 
