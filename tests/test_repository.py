@@ -109,3 +109,24 @@ def test_pre_commit_hooks_pass(repo, tmp_path):
         env={"PRE_COMMIT_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
     )
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+def _action_methods(repo):
+    for path in sorted(repo.glob("svcms_*/models/*.py")) + sorted(repo.glob("svcms_*/wizards/*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("action_"):
+                yield path.relative_to(repo), node
+
+
+def test_public_actions_return_something_rpc_can_carry(repo):
+    """XML-RPC cannot marshal None: every public action_* ends in a return of True or an action."""
+    offenders = []
+    for path, node in _action_methods(repo):
+        returns = [n for n in ast.walk(node) if isinstance(n, ast.Return)]
+        bare = [n for n in returns if n.value is None or (isinstance(n.value, ast.Constant) and n.value.value is None)]
+        last = node.body[-1]
+        ends_well = isinstance(last, ast.Raise) or (isinstance(last, ast.Return) and last.value is not None)
+        if bare or not ends_well:
+            offenders.append(f"{path}:{node.lineno} {node.name}")
+    assert not offenders, "action_* methods that can return None:\n" + "\n".join(offenders)
