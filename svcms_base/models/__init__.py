@@ -1,4 +1,7 @@
 from . import workflow_mixin
+from . import ir_attachment
+from . import mail_message
+from . import res_config_settings
 from . import clause
 from . import management_system
 from . import document_type
