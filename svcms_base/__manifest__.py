@@ -70,6 +70,7 @@
         "views/sla_report_views.xml",
         # overview
         "views/dashboard_views.xml",
+        "views/res_config_settings_views.xml",
     ],
     "demo": [
         "demo/hr_demo.xml",

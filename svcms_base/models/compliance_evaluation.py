@@ -4,9 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .obligation import RESULTS
+from .workflow_mixin import Transition
 
-# Chatter and activity bookkeeping may still touch a done evaluation; its content may not.
-MUTABLE_AFTER_DONE = {"message_main_attachment_id"}
 # Deadline of a follow-up activity when the evaluator gives none.
 DEFAULT_FOLLOW_UP_DAYS = 30
 
@@ -16,9 +15,25 @@ class SvcmsComplianceEvaluation(models.Model):
 
     _name = "svcms.compliance.evaluation"
     _description = "Compliance Evaluation"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.workflow.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
+
+    _svcms_transitions = {
+        # with separation of duties, someone other than the evaluator (and whoever recorded it) confirms it
+        "done": Transition(
+            ("draft",),
+            "done",
+            "approved_by_id",
+            "approved_date",
+            "svcms_base.group_svcms_user",
+            ("evaluator_id", "create_uid"),
+        ),
+    }
+    # a done evaluation is a record: only archiving remains possible
+    _svcms_frozen_fields = "__all__"
+    _svcms_writable_when_locked = ("active",)
+    _svcms_deletable_states = ("draft",)
 
     obligation_id = fields.Many2one(
         "svcms.obligation",
@@ -54,8 +69,18 @@ class SvcmsComplianceEvaluation(models.Model):
     )
     follow_up_deadline = fields.Date(string="Follow-up Deadline")
     state = fields.Selection(
-        [("draft", "Draft"), ("done", "Done")], required=True, default="draft", index=True, tracking=True, copy=False
+        [("draft", "Draft"), ("done", "Done")],
+        required=True,
+        default="draft",
+        readonly=True,
+        index=True,
+        tracking=True,
+        copy=False,
     )
+    approved_by_id = fields.Many2one("res.users", string="Confirmed By", readonly=True, copy=False, tracking=True)
+    approved_date = fields.Datetime(string="Confirmed On", readonly=True, copy=False, tracking=True)
+    can_done = fields.Boolean(compute="_compute_svcms_can")
+    active = fields.Boolean(default=True, tracking=True)
     company_id = fields.Many2one(related="obligation_id.company_id", store=True, index=True, precompute=True)
 
     @api.depends("obligation_id.name", "date")
@@ -70,26 +95,10 @@ class SvcmsComplianceEvaluation(models.Model):
             if not evaluation.follow_up_user_id:
                 evaluation.follow_up_user_id = evaluation.obligation_id.owner_id
 
-    def write(self, vals):
-        if set(vals) - MUTABLE_AFTER_DONE and any(evaluation.state == "done" for evaluation in self):
-            raise UserError(
-                self.env._(
-                    "A done compliance evaluation is a record and cannot be changed. "
-                    "Record a new evaluation instead."
-                )
-            )
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_done(self):
-        if any(evaluation.state == "done" for evaluation in self):
-            raise UserError(self.env._("A done compliance evaluation is a record and cannot be deleted."))
-
     def action_done(self):
+        self._svcms_check_transition("done")
         today = fields.Date.context_today(self)
         for evaluation in self:
-            if evaluation.state == "done":
-                raise UserError(self.env._("This compliance evaluation is already done."))
             if not evaluation.result:
                 raise UserError(self.env._("Give the result of the evaluation before marking it done."))
             if evaluation.date > today:
@@ -98,8 +107,9 @@ class SvcmsComplianceEvaluation(models.Model):
                 raise UserError(
                     self.env._("Describe the follow-up action: %s is not fully compliant.", evaluation.display_name)
                 )
-        self.write({"state": "done"})
+        self._svcms_transition("done")
         self.filtered(lambda e: e.result != "compliant")._schedule_follow_up_activity()
+        return True
 
     def _schedule_follow_up_activity(self):
         if not self:
@@ -107,7 +117,7 @@ class SvcmsComplianceEvaluation(models.Model):
         activity_type = self.env.ref("svcms_base.mail_activity_type_compliance_follow_up")
         model_id = self.env["ir.model"]._get_id(self._name)
         default_deadline = fields.Date.context_today(self) + relativedelta(days=DEFAULT_FOLLOW_UP_DAYS)
-        self.env["mail.activity"].create(
+        self.env["mail.activity"].sudo().create(
             [
                 {
                     "activity_type_id": activity_type.id,

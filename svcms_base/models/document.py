@@ -1,10 +1,16 @@
+import logging
 from collections import defaultdict
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Command
+
+from .workflow_mixin import Transition
+
+_logger = logging.getLogger(__name__)
 
 DOCUMENT_STATES = [
     ("draft", "Draft"),
@@ -16,7 +22,7 @@ DOCUMENT_STATES = [
 # Revisions in these states are the record of what was in force: their content never changes again.
 LOCKED_STATES = ("effective", "superseded", "obsolete")
 # What a revision says: frozen once the revision is approved. Changes go through a new revision.
-CONTENT_FIELDS = {
+CONTENT_FIELDS = (
     "name",
     "number",
     "revision",
@@ -27,29 +33,14 @@ CONTENT_FIELDS = {
     "clause_ids",
     "process_ids",
     "department_id",
-    "author_id",
     "reviewer_ids",
     "approver_id",
     "change_summary",
     "promulgation",
     "section_ids",
-    "previous_revision_id",
-}
-# Who approved what and when: written by the workflow methods only, never by a form or an RPC call.
-WORKFLOW_FIELDS = {
-    "state",
-    "submitted_by_id",
-    "submitted_date",
-    "reviewed_by_id",
-    "reviewed_date",
-    "approved_by_id",
-    "approved_date",
-    "effective_date",
-    "superseded_by_id",
-    "superseded_date",
-    "obsolete_date",
-}
-READER_FIELDS = {"reader_department_ids", "reader_job_ids", "reader_employee_ids"}
+)
+READER_FIELDS = ("reader_department_ids", "reader_job_ids", "reader_employee_ids")
+USER_GROUP = "svcms_base.group_svcms_user"
 APPROVER_GROUP = "svcms_base.group_svcms_document_approver"
 MANAGER_GROUP = "svcms_base.group_svcms_manager"
 ACTIVITY_REVIEW_REQUEST = "svcms_base.mail_activity_document_review_request"
@@ -59,16 +50,81 @@ ACTIVITY_READ = "svcms_base.mail_activity_document_read"
 
 
 class SvcmsDocument(models.Model):
-    """One revision of a controlled document (manual, procedure, instruction, form, external)."""
+    """One revision of a controlled document (manual, procedure, instruction, form, external).
+
+    Its status and approval trail move only through the declared transitions of
+    ``svcms.workflow.mixin``: author, submitter, reviewer and approver are four roles, and with
+    separation of duties (on by default) nobody reviews what they wrote or submitted, nor approves
+    what they wrote, submitted or reviewed.
+    """
 
     _name = "svcms.document"
     _description = "Controlled Document"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.workflow.mixin"]
     _order = "number, id desc"
     _check_company_auto = True
     _rec_names_search = ["number", "name"]
     # Readers may comment on (ask about) the revisions they read; editing stays restricted.
     _mail_post_access = "read"
+
+    _svcms_transitions = {
+        "submit": Transition(
+            ("draft",),
+            "review",
+            "submitted_by_id",
+            "submitted_date",
+            USER_GROUP,
+            schedule=(ACTIVITY_REVIEW_REQUEST, "reviewer_ids"),
+        ),
+        "mark_reviewed": Transition(
+            ("review",),
+            None,
+            "reviewed_by_id",
+            "reviewed_date",
+            USER_GROUP,
+            ("author_id", "submitted_by_id"),
+            schedule=(ACTIVITY_APPROVAL_REQUEST, "approver_id"),
+            done=(ACTIVITY_REVIEW_REQUEST,),
+        ),
+        "approve": Transition(
+            ("review",),
+            "effective",
+            "approved_by_id",
+            "approved_date",
+            APPROVER_GROUP,
+            ("author_id", "submitted_by_id", "reviewed_by_id"),
+            done=(ACTIVITY_REVIEW_REQUEST, ACTIVITY_APPROVAL_REQUEST),
+        ),
+        "reset_draft": Transition(("review",), "draft", group=USER_GROUP),
+        "obsolete": Transition(
+            ("effective",), "obsolete", date_field="obsolete_date", group=f"{APPROVER_GROUP},{MANAGER_GROUP}"
+        ),
+        # done by the approval of the next revision
+        "supersede": Transition(("effective",), "superseded", date_field="superseded_date", group=APPROVER_GROUP),
+        # the revision stays as it is: a new draft revision starts from it
+        "new_revision": Transition(("effective",), group=USER_GROUP),
+        # "still adequate": restarts the review interval
+        "review_periodically": Transition(("effective",)),
+        "request_acknowledgements": Transition(("effective",), group=USER_GROUP),
+    }
+    _svcms_workflow_fields = (
+        "effective_date",
+        "superseded_by_id",
+        # which revisions a supersede touches: set when the revision is prepared, never rewritten
+        "previous_revision_id",
+        "origin_id",
+        "last_review_date",
+        "review_reminder_sent",
+        "review_reminder_failure_count",
+        "review_reminder_failed_date",
+        "manual_annex_snapshot",
+    )
+    _svcms_creator_fields = ("author_id",)
+    _svcms_frozen_fields = CONTENT_FIELDS
+    _svcms_editable_states = ("draft", "review")
+    _svcms_deletable_states = ("draft",)
+    _svcms_separation_default = True
+    _svcms_lock_chatter = True
 
     name = fields.Char(string="Title", required=True, translate=True, tracking=True)
     number = fields.Char(
@@ -102,7 +158,13 @@ class SvcmsDocument(models.Model):
     )
     department_id = fields.Many2one("hr.department", string="Owner Department", tracking=True, check_company=True)
     author_id = fields.Many2one(
-        "res.users", string="Author", default=lambda self: self.env.user, tracking=True, index=True
+        "res.users",
+        string="Author",
+        default=lambda self: self.env.user,
+        readonly=True,
+        tracking=True,
+        index=True,
+        help="Whoever prepared this revision: set when it is created, never rewritten.",
     )
     owner_id = fields.Many2one(
         "res.users",
@@ -164,16 +226,21 @@ class SvcmsDocument(models.Model):
         store=True,
         readonly=False,
         precompute=True,
-        help="0 means no periodic review.",
+        help="Taken from the document type. 0 (no periodic review) only where the type asks for none.",
     )
     last_review_date = fields.Date(copy=False, readonly=True)
     next_review_date = fields.Date(
         compute="_compute_next_review_date", store=True, readonly=False, copy=False, index=True, tracking=True
     )
     review_reminder_date = fields.Date(compute="_compute_review_reminder_date", store=True, index=True)
-    review_reminder_sent = fields.Boolean(
-        compute="_compute_review_reminder_sent", store=True, readonly=False, copy=False
+    review_reminder_sent = fields.Boolean(compute="_compute_review_reminder_sent", store=True, copy=False)
+    review_reminder_failure_count = fields.Integer(
+        string="Failed Review Reminders",
+        readonly=True,
+        copy=False,
+        help="Times the scheduled action could not give this document its periodic review activity.",
     )
+    review_reminder_failed_date = fields.Date(string="Last Failed Reminder", readonly=True, copy=False)
     review_ids = fields.One2many("svcms.document.review", "document_id", string="Periodic Reviews")
     review_count = fields.Integer(compute="_compute_review_count")
 
@@ -198,6 +265,19 @@ class SvcmsDocument(models.Model):
     acknowledgement_count = fields.Integer(compute="_compute_acknowledgement_stats")
     acknowledgement_pending_count = fields.Integer(compute="_compute_acknowledgement_stats", string="Not Confirmed")
     is_pending_reader = fields.Boolean(compute="_compute_is_pending_reader", string="To Confirm")
+
+    # manual annexes (procedure list, responsibility allocation, organisation chart) when approved
+    manual_annex_snapshot = fields.Json(string="Annexes at Approval", readonly=True, copy=False)
+
+    # workflow buttons
+    can_submit = fields.Boolean(compute="_compute_svcms_can")
+    can_mark_reviewed = fields.Boolean(compute="_compute_svcms_can")
+    can_approve = fields.Boolean(compute="_compute_svcms_can")
+    can_reset_draft = fields.Boolean(compute="_compute_svcms_can")
+    can_obsolete = fields.Boolean(compute="_compute_svcms_can")
+    can_new_revision = fields.Boolean(compute="_compute_svcms_can")
+    can_review_periodically = fields.Boolean(compute="_compute_svcms_can")
+    can_request_acknowledgements = fields.Boolean(compute="_compute_svcms_can")
 
     # controlled copies
     copy_ids = fields.One2many("svcms.document.copy", "document_id", string="Controlled Copies")
@@ -327,6 +407,10 @@ class SvcmsDocument(models.Model):
         for document in self:
             document.copy_count = counts.get(document, 0)
 
+    @api.depends("reviewed_by_id", "reviewer_ids", "approver_id", "author_id", "submitted_by_id")
+    def _compute_svcms_can(self):
+        return super()._compute_svcms_can()
+
     @api.depends("number", "revision", "name")
     def _compute_display_name(self):
         for document in self:
@@ -360,24 +444,60 @@ class SvcmsDocument(models.Model):
                     )
                 )
 
-    @api.constrains("review_interval_months")
+    @api.constrains("review_interval_months", "document_type_id")
     def _check_review_interval(self):
-        if any(document.review_interval_months < 0 for document in self):
+        for document in self:
+            document._check_review_interval_value(document.review_interval_months, document.document_type_id)
+
+    def _check_review_interval_value(self, months, doc_type):
+        if months < 0:
             raise ValidationError(self.env._("The review interval cannot be negative."))
+        if months < 1 and doc_type.review_interval_months >= 1:
+            raise ValidationError(
+                self.env._(
+                    "%(document)s must be reviewed periodically: its type asks for a review every %(months)s "
+                    "months. The interval can be shortened or lengthened, not switched off.",
+                    document=self.display_name,
+                    months=doc_type.review_interval_months,
+                )
+            )
+
+    def _check_review_not_silenced(self, vals):
+        """The periodic review stays on: an effective revision's may be brought forward, never removed nor postponed.
+
+        Checked before anything is written (the constraint above backs it up for every other path).
+        """
+        if "review_interval_months" in vals:
+            doc_type = self.env["svcms.document.type"].browse(vals.get("document_type_id"))
+            for document in self:
+                document._check_review_interval_value(
+                    vals["review_interval_months"] or 0, doc_type or document.document_type_id
+                )
+        if "next_review_date" not in vals:
+            return
+        new_date = fields.Date.to_date(vals["next_review_date"])
+        for document in self.filtered(lambda d: d.state == "effective"):
+            start = document.last_review_date or document.effective_date
+            interval = vals.get("review_interval_months", document.review_interval_months)
+            due = start and interval > 0 and start + relativedelta(months=interval)
+            if due and (not new_date or new_date > due):
+                raise UserError(
+                    self.env._(
+                        "The periodic review of %(document)s is due by %(due)s at the latest: it can be brought "
+                        "forward, not removed or postponed.",
+                        document=document.display_name,
+                        due=fields.Date.to_string(due),
+                    )
+                )
 
     # ------------------------------------------------------------------ CRUD
 
     @api.model_create_multi
     def create(self, vals_list):
         self.check_access("create")  # before numbers are drawn for a refused creation
-        if not self.env.su:
-            for vals in vals_list:
-                if vals.get("state", "draft") != "draft" or (WORKFLOW_FIELDS - {"state"}) & vals.keys():
-                    raise UserError(
-                        self.env._("A controlled document starts as a draft: it becomes effective only by approval.")
-                    )
         for vals in vals_list:
-            previous = self.browse(vals.get("previous_revision_id"))
+            # only the New Revision step links revisions (the mixin refuses the link to anyone else)
+            previous = self.browse(vals.get("previous_revision_id") if self._svcms_in_transition() else None)
             if previous:
                 # a revision is the same document: same number, type, system and company
                 previous._check_new_revision_allowed()
@@ -410,14 +530,10 @@ class SvcmsDocument(models.Model):
         return documents
 
     def write(self, vals):
-        if not self.env.su and WORKFLOW_FIELDS & vals.keys():
-            raise UserError(
-                self.env._(
-                    "The status and approval trail of a controlled document change only through its workflow "
-                    "buttons (Submit, Mark as Reviewed, Approve, New Revision, Mark as Obsolete)."
-                )
-            )
-        self._check_content_unlocked(vals.keys())
+        if self.env.su:
+            # not even server code running as superuser rewrites an approved revision
+            self._svcms_check_unlocked(vals)
+        self._check_review_not_silenced(vals)
         changed = set(vals)
         vals = dict(vals)
         reader_commands = vals.pop("reader_employee_ids", None)
@@ -426,39 +542,21 @@ class SvcmsDocument(models.Model):
             # see create(): hr.employee is private to HR officers
             self.check_access("write")
             super(SvcmsDocument, self.sudo()).write({"reader_employee_ids": reader_commands})
-        if READER_FIELDS & changed:
+        if changed & set(READER_FIELDS):
             self.filtered(lambda d: d.state == "effective")._request_acknowledgements()
         return result
 
+    def _svcms_check_unlocked(self, names):
+        try:
+            super()._svcms_check_unlocked(names)
+        except UserError as error:
+            raise UserError(
+                self.env._("%(refusal)s Create a new revision to change it.", refusal=error.args[0])
+            ) from None
+
     def update_field_translations(self, field_name, translations, source_lang=""):
-        self._check_content_unlocked({field_name})
+        self._svcms_check_unlocked({field_name})
         return super().update_field_translations(field_name, translations, source_lang=source_lang)
-
-    def _check_content_unlocked(self, field_names):
-        changed = CONTENT_FIELDS & set(field_names)
-        if not changed:
-            return
-        locked = self.filtered(lambda d: d.state in LOCKED_STATES)
-        if locked:
-            labels = ", ".join(sorted(self._fields[name]._description_string(self.env) for name in changed))
-            raise UserError(
-                self.env._(
-                    "%(document)s is %(state)s: its content (%(fields)s) can no longer change. "
-                    "Create a new revision to change it.",
-                    document=locked[0].display_name,
-                    state=dict(self._fields["state"]._description_selection(self.env))[locked[0].state],
-                    fields=labels,
-                )
-            )
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_drafts(self):
-        if any(document.state != "draft" for document in self):
-            raise UserError(
-                self.env._(
-                    "Only draft documents can be deleted: withdraw an effective document by marking it obsolete."
-                )
-            )
 
     def copy_data(self, default=None):
         default = dict(default or {})
@@ -467,6 +565,10 @@ class SvcmsDocument(models.Model):
             for document, vals in zip(self, vals_list, strict=True):
                 vals["name"] = self.env._("%s (copy)", document.name)
         return vals_list
+
+    def _check_can_update_message_content(self, messages):
+        self._svcms_check_chatter_unlocked()
+        return super()._check_can_update_message_content(messages)
 
     # ------------------------------------------------------------------ numbering
 
@@ -504,22 +606,29 @@ class SvcmsDocument(models.Model):
 
     # ------------------------------------------------------------------ workflow
 
-    def _check_state(self, *states):
+    def _svcms_check_transition(self, action):
+        """The mixin's guard, plus who the revision designates as its reviewers and approver."""
+        super()._svcms_check_transition(action)
+        user = self.env.user
         for document in self:
-            if document.state not in states:
-                allowed = dict(self._fields["state"]._description_selection(self.env))
-                raise UserError(
-                    self.env._(
-                        "%(document)s is %(state)s: this action needs a document that is %(allowed)s.",
-                        document=document.display_name,
-                        state=allowed[document.state],
-                        allowed=" / ".join(allowed[s] for s in states),
+            if action == "mark_reviewed":
+                if document.reviewed_by_id:
+                    raise UserError(self.env._("%s has already been reviewed.", document.display_name))
+                if document.reviewer_ids and user not in document.reviewer_ids:
+                    raise UserError(self.env._("Only the designated reviewers may review %s.", document.display_name))
+            elif action == "approve":
+                if not document.reviewed_by_id:
+                    raise UserError(self.env._("%s must be reviewed before it is approved.", document.display_name))
+                if document.approver_id and document.approver_id != user:
+                    raise UserError(
+                        self.env._(
+                            "%(document)s is to be approved by %(approver)s.",
+                            document=document.display_name,
+                            approver=document.approver_id.name,
+                        )
                     )
-                )
 
     def action_submit(self):
-        self.check_access("write")
-        self._check_state("draft")
         for document in self:
             if document.previous_revision_id and not (document.change_summary or "").strip():
                 raise UserError(
@@ -528,105 +637,34 @@ class SvcmsDocument(models.Model):
                         revision=document.revision,
                     )
                 )
-        self.sudo().write(
-            {
-                "state": "review",
-                "submitted_by_id": self.env.uid,
-                "submitted_date": fields.Datetime.now(),
-                "reviewed_by_id": False,
-                "reviewed_date": False,
-            }
-        )
-        for document in self.sudo():
-            for reviewer in document.reviewer_ids:
-                document.activity_schedule(
-                    ACTIVITY_REVIEW_REQUEST,
-                    user_id=reviewer.id,
-                    summary=self.env._("Review %s", document.display_name),
-                )
-        return True
+        return self._svcms_transition("submit", {"reviewed_by_id": False, "reviewed_date": False})
 
     def action_mark_reviewed(self):
-        self.check_access("write")
-        self._check_state("review")
-        user = self.env.user
-        for document in self:
-            if document.reviewed_by_id:
-                raise UserError(self.env._("%s has already been reviewed.", document.display_name))
-            if document.author_id == user:
-                raise UserError(self.env._("The author cannot review their own document: %s.", document.display_name))
-            if document.reviewer_ids and user not in document.reviewer_ids:
-                raise UserError(self.env._("Only the designated reviewers may review %s.", document.display_name))
-        self.sudo().write({"reviewed_by_id": user.id, "reviewed_date": fields.Datetime.now()})
-        documents = self.sudo()
-        documents.activity_feedback([ACTIVITY_REVIEW_REQUEST], user_id=user.id)
-        documents.activity_unlink([ACTIVITY_REVIEW_REQUEST])
-        for document in documents.filtered("approver_id"):
-            document.activity_schedule(
-                ACTIVITY_APPROVAL_REQUEST,
-                user_id=document.approver_id.id,
-                summary=self.env._("Approve %s", document.display_name),
-            )
-        return True
+        return self._svcms_transition("mark_reviewed")
 
     def action_approve(self):
-        self.check_access("write")
-        user = self.env.user
-        if not user.has_group(APPROVER_GROUP):
-            raise AccessError(self.env._("Only document approvers can approve controlled documents."))
-        self._check_state("review")
+        self._svcms_check_transition("approve")
+        today = fields.Date.context_today(self)
         for document in self:
-            if document.author_id == user:
-                raise UserError(
-                    self.env._("You wrote %s: its approval must come from someone else.", document.display_name)
-                )
-            if document.approver_id and document.approver_id != user:
-                raise UserError(
-                    self.env._(
-                        "%(document)s is to be approved by %(approver)s.",
-                        document=document.display_name,
-                        approver=document.approver_id.name,
-                    )
-                )
-            if not document.reviewed_by_id:
-                raise UserError(self.env._("%s must be reviewed before it is approved.", document.display_name))
-        self.sudo().write(
-            {
-                "state": "effective",
-                "approved_by_id": user.id,
-                "approved_date": fields.Datetime.now(),
-                "effective_date": fields.Date.context_today(self),
-            }
-        )
-        documents = self.sudo()
-        documents.activity_feedback([ACTIVITY_APPROVAL_REQUEST], user_id=user.id)
-        documents.activity_unlink([ACTIVITY_REVIEW_REQUEST, ACTIVITY_APPROVAL_REQUEST])
-        documents._supersede_previous_revisions()
-        documents._request_acknowledgements()
+            values = {"effective_date": today}
+            if document.document_type_code == "manual":
+                # the manual printed later shows its annexes as they are today
+                values["manual_annex_snapshot"] = document._get_manual_annex_data()
+            document._svcms_transition("approve", values)
+        self._supersede_previous_revisions()
+        self.sudo()._request_acknowledgements()
         return True
 
     def action_reset_draft(self):
-        self.check_access("write")
-        self._check_state("review")
-        self.sudo().write(
-            {
-                "state": "draft",
-                "submitted_by_id": False,
-                "submitted_date": False,
-                "reviewed_by_id": False,
-                "reviewed_date": False,
-            }
+        self._svcms_transition(
+            "reset_draft",
+            {"submitted_by_id": False, "submitted_date": False, "reviewed_by_id": False, "reviewed_date": False},
         )
         self.sudo().activity_unlink([ACTIVITY_REVIEW_REQUEST, ACTIVITY_APPROVAL_REQUEST])
         return True
 
     def action_obsolete(self):
-        self.check_access("read")
-        user = self.env.user
-        if not (user.has_group(APPROVER_GROUP) or user.has_group(MANAGER_GROUP)):
-            raise AccessError(self.env._("Only document approvers and managers can withdraw a document."))
-        self._check_state("effective")
-        self.sudo().write({"state": "obsolete", "obsolete_date": fields.Date.context_today(self)})
+        self._svcms_transition("obsolete")
         for document in self.sudo():
             document.message_post(
                 body=self.env._("Revision %s withdrawn: marked obsolete.", document.revision),
@@ -640,20 +678,19 @@ class SvcmsDocument(models.Model):
         previous = self.search(
             [("origin_id", "in", self.origin_id.ids), ("state", "=", "effective"), ("id", "not in", self.ids)]
         )
-        today = fields.Date.context_today(self)
         for document in self:
             replaced = previous.filtered(lambda d, doc=document: d.origin_id == doc.origin_id)
             if not replaced:
                 continue
-            replaced.write({"state": "superseded", "superseded_date": today, "superseded_by_id": document.id})
-            for old in replaced:
+            replaced._svcms_transition("supersede", {"superseded_by_id": document.id})
+            for old in replaced.sudo():
                 old.message_post(
                     body=self.env._(
                         "Revision %(old)s superseded by revision %(new)s.", old=old.revision, new=document.revision
                     ),
                     message_type="notification",
                 )
-            replaced._on_withdrawn()
+            replaced.sudo()._on_withdrawn()
 
     def _on_withdrawn(self):
         """A revision left force: its copies come back, nobody still has to read it or review it."""
@@ -667,7 +704,6 @@ class SvcmsDocument(models.Model):
 
     def action_new_revision(self):
         self.ensure_one()
-        self.check_access("read")
         self._check_new_revision_allowed()
         return {
             "type": "ir.actions.act_window",
@@ -679,7 +715,8 @@ class SvcmsDocument(models.Model):
         }
 
     def _check_new_revision_allowed(self):
-        self._check_state("effective")
+        self.check_access("read")
+        self._svcms_check_transition("new_revision")
         open_revisions = self.search(
             [("origin_id", "in", self.origin_id.ids), ("state", "in", ("draft", "review")), ("id", "not in", self.ids)]
         )
@@ -693,10 +730,15 @@ class SvcmsDocument(models.Model):
             )
 
     def _create_new_revision(self, major=False, change_summary=""):
-        """Copy this effective revision into a new draft with the next revision code and the same number."""
+        """Copy this effective revision into a new draft with the next revision code and the same number.
+
+        Whoever prepares it is its author. Its link to this revision is written here only (it decides
+        which revisions the approval supersedes), and it keeps every required reader of this revision,
+        even those the preparing user may not read (employees are private to HR officers).
+        """
         self.ensure_one()
         self._check_new_revision_allowed()
-        new = self.copy(
+        new = self._svcms_trusted().copy(
             {
                 "previous_revision_id": self.id,
                 "number": self.number,
@@ -706,6 +748,15 @@ class SvcmsDocument(models.Model):
                 "author_id": self.env.uid,
             }
         )
+        source = self.sudo()
+        new.sudo().write(
+            {
+                "reader_department_ids": [Command.set(source.reader_department_ids.ids)],
+                "reader_job_ids": [Command.set(source.reader_job_ids.ids)],
+                "reader_employee_ids": [Command.set(source.reader_employee_ids.ids)],
+            }
+        )
+        new = new.with_env(self.env)
         new.message_post(
             body=self.env._("New revision prepared from revision %s.", self.revision), message_type="notification"
         )
@@ -718,36 +769,58 @@ class SvcmsDocument(models.Model):
         self.env["svcms.document.review"].create({"document_id": self.id, "result": "no_change"})
         return True
 
-    def _check_can_review_periodically(self):
-        user = self.env.user
-        for document in self:
-            allowed = (
-                user in (document.owner_id | document.author_id)
-                or user.has_group(MANAGER_GROUP)
-                or user.has_group(APPROVER_GROUP)
-            )
-            if not allowed:
-                raise AccessError(
-                    self.env._(
-                        "Only the owner or author of %s, a document approver or a manager can record its review.",
-                        document.display_name,
-                    )
-                )
-
     @api.model
     def _cron_schedule_periodic_reviews(self, batch_size=200):
-        """Give each owner one review activity when their effective document's review comes due."""
+        """Give each owner one review activity when their effective document's review comes due.
+
+        Each document is handled in its own savepoint: one that fails is logged, counted on the document
+        and skipped until the next day, while the others are processed.
+        """
+        today = fields.Date.context_today(self)
         domain = [
             ("state", "=", "effective"),
             ("review_reminder_sent", "=", False),
-            ("review_reminder_date", "<=", fields.Date.context_today(self)),
+            ("review_reminder_date", "<=", today),
+            "|",
+            ("review_reminder_failed_date", "=", False),
+            ("review_reminder_failed_date", "<", today),
         ]
-        documents = self.sudo().search(domain, limit=batch_size)
-        remaining = self.sudo().search_count(domain) - len(documents) if len(documents) == batch_size else 0
-        documents._schedule_periodic_review_activities()
-        documents.write({"review_reminder_sent": True})
+        documents = self.sudo().search(domain, limit=batch_size, order="review_reminder_date, id")
+        failed = self.browse()
+        for document in documents:
+            try:
+                with self.env.cr.savepoint():
+                    document._schedule_periodic_review_activities()
+                    document._svcms_write_workflow({"review_reminder_sent": True, "review_reminder_failure_count": 0})
+            except Exception:
+                _logger.exception(
+                    "Controlled document %s (id %s): its periodic review activity could not be scheduled; "
+                    "skipped until tomorrow.",
+                    document.display_name,
+                    document.id,
+                )
+                failed |= document
+        failed._record_review_reminder_failure(today)
+        remaining = self.sudo().search_count(domain) if len(documents) == batch_size else 0
         if self.env.context.get("cron_id"):
             self.env["ir.cron"]._commit_progress(len(documents), remaining=remaining)
+        return True
+
+    def _record_review_reminder_failure(self, today):
+        for document in self.sudo():
+            with self.env.cr.savepoint():
+                count = document.review_reminder_failure_count + 1
+                document._svcms_write_workflow(
+                    {"review_reminder_failure_count": count, "review_reminder_failed_date": today}
+                )
+                if count == 1:
+                    document.message_post(
+                        body=self.env._(
+                            "The periodic review activity of this document could not be scheduled. "
+                            "It is tried again every day; see the server log for the cause."
+                        ),
+                        message_type="notification",
+                    )
 
     def _schedule_periodic_review_activities(self):
         activity_type = self.env.ref(ACTIVITY_PERIODIC_REVIEW)
@@ -771,8 +844,7 @@ class SvcmsDocument(models.Model):
     # ------------------------------------------------------------------ read-and-understood
 
     def action_request_acknowledgements(self):
-        self.check_access("read")
-        self._check_state("effective")
+        self._svcms_check_transition("request_acknowledgements")
         created = self.sudo()._request_acknowledgements()
         message = (
             self.env._("%s readers asked to confirm.", len(created))
@@ -841,10 +913,11 @@ class SvcmsDocument(models.Model):
         self.ensure_one()
         if self.document_type_code != "manual":
             raise UserError(self.env._("%s is not a manual.", self.display_name))
-        return self.env.ref("svcms_base.action_report_manual").report_action(self)
+        # data={}: XML-RPC cannot carry the None report_action() puts there by default
+        return self.env.ref("svcms_base.action_report_manual").report_action(self, data={})
 
     def _get_manual_procedures(self):
-        """Annex: effective procedures of the manual's management system."""
+        """Annex 1, live: effective procedures of the manual's management system."""
         self.ensure_one()
         return (
             self.sudo()
@@ -861,7 +934,7 @@ class SvcmsDocument(models.Model):
         )
 
     def _get_manual_raci(self):
-        """Annex: responsibility allocation table (processes x roles) of the manual's management system."""
+        """Annex 2, live: responsibility allocation table (processes x roles) of the manual's management system."""
         self.ensure_one()
         processes = (
             self.env["svcms.process"]
@@ -890,16 +963,57 @@ class SvcmsDocument(models.Model):
         return {"roles": [roles[key] for key in role_keys], "rows": rows}
 
     def _get_manual_departments(self):
-        """Annex: organisation chart, the company's departments as a tree (root departments first)."""
+        """Annex 3, live: the departments of the management system's company, with their managers."""
         self.ensure_one()
-        departments = (
-            self.env["hr.department"].sudo().search([("company_id", "in", (self.company_id.id, False))], order="name")
-        )
-        children = defaultdict(list)
-        for department in departments:
-            parent = department.parent_id if department.parent_id in departments else None
-            children[parent.id if parent else False].append(department)
-        return children
+        company = self.management_system_id.company_id or self.company_id
+        departments = self.env["hr.department"].sudo().search([("company_id", "=", company.id)], order="name")
+        return [
+            {
+                "id": department.id,
+                "name": department.name,
+                "manager": department.manager_id.name or "",
+                "parent_id": department.parent_id.id if department.parent_id in departments else False,
+            }
+            for department in departments
+        ]
+
+    def _get_manual_annex_data(self):
+        """The three annexes as plain data: what the approval stores on the revision."""
+        self.ensure_one()
+        return {
+            "procedure_ids": self._get_manual_procedures().ids,
+            "raci": self._get_manual_raci(),
+            "departments": self._get_manual_departments(),
+        }
+
+    def _get_manual_annexes(self):
+        """The annexes to print: as approved for an approved revision, live for a draft or one in review.
+
+        Revisions that became effective without an approval snapshot (imported, or approved before
+        snapshots existed) print live data.
+        """
+        self.ensure_one()
+        data = self.manual_annex_snapshot if self.state != "draft" and self.manual_annex_snapshot else None
+        data = data or self._get_manual_annex_data()
+        # effective revisions never change their number, title, revision or date: read them as they are
+        procedures = self.sudo().browse(data.get("procedure_ids") or []).exists().sorted("number")
+        departments_by_parent = defaultdict(list)
+        for department in data.get("departments") or []:
+            departments_by_parent[department["parent_id"] or False].append(department)
+        return {
+            "procedures": [
+                {
+                    "number": procedure.number,
+                    "name": procedure.with_context(lang=self.env.lang).name,
+                    "revision": procedure.revision,
+                    "effective_date": procedure.effective_date,
+                }
+                for procedure in procedures
+            ],
+            "raci": data.get("raci") or {"roles": [], "rows": []},
+            "departments_by_parent": departments_by_parent,
+            "snapshot": bool(self.state != "draft" and self.manual_annex_snapshot),
+        }
 
     def _get_manual_revisions(self):
         self.ensure_one()

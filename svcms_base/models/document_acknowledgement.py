@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .workflow_mixin import Transition
+
 ACTIVITY_READ = "svcms_base.mail_activity_document_read"
 
 
@@ -11,8 +13,19 @@ class SvcmsDocumentAcknowledgement(models.Model):
 
     _name = "svcms.document.acknowledgement"
     _description = "Read-and-Understood Acknowledgement"
+    _inherit = ["svcms.workflow.mixin"]
     _order = "requested_date desc, id desc"
     _check_company_auto = True
+
+    # a confirmation is the reader's own statement: evidence that nobody rewrites, reassigns or deletes
+    _svcms_transitions = {
+        "confirm": Transition(("pending",), "confirmed", date_field="confirmed_date"),
+        "cancel": Transition(("pending",), "cancelled"),
+    }
+    _svcms_fixed_fields = ("document_id", "employee_id")
+    _svcms_frozen_fields = "__all__"
+    _svcms_editable_states = ("pending",)
+    _svcms_deletable_states = ("pending",)
 
     document_id = fields.Many2one(
         "svcms.document", string="Document", required=True, ondelete="cascade", index=True, check_company=True
@@ -106,11 +119,12 @@ class SvcmsDocumentAcknowledgement(models.Model):
                 raise UserError(
                     self.env._("%s has no pending read confirmation.", acknowledgement.document_id.display_name)
                 )
-        self.sudo().write({"state": "confirmed", "confirmed_date": fields.Datetime.now()})
+        # readers may not edit acknowledgements: the step is theirs, performed as superuser once checked above
+        self.sudo()._svcms_transition("confirm")
         self._read_activities().action_feedback(feedback=self.env._("Read and understood."))
         return True
 
     def _cancel(self):
         """The revision left force before these readers confirmed it: the request no longer stands."""
         self._read_activities().unlink()
-        self.sudo().write({"state": "cancelled"})
+        self.sudo()._svcms_transition("cancel")

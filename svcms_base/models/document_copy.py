@@ -3,7 +3,10 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .workflow_mixin import Transition
+
 ACTIVITY_COPY_RETURN = "svcms_base.mail_activity_document_copy_return"
+USER_GROUP = "svcms_base.group_svcms_user"
 
 
 class SvcmsDocumentCopy(models.Model):
@@ -11,10 +14,22 @@ class SvcmsDocumentCopy(models.Model):
 
     _name = "svcms.document.copy"
     _description = "Controlled Copy"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.workflow.mixin"]
     _order = "document_id, name, id"
     _check_company_auto = True
     _rec_names_search = ["name", "document_id"]
+
+    # whether a printout is controlled depends on the copy's status: it only moves forward
+    _svcms_transitions = {
+        "return": Transition(("issued",), "returned", date_field="return_date", group=USER_GROUP),
+        "withdraw": Transition(("issued",), "withdrawn", date_field="withdrawn_date", group=USER_GROUP),
+    }
+    _svcms_creator_fields = ("issued_by_id",)
+    _svcms_fixed_fields = ("document_id", "name")
+    _svcms_frozen_fields = "__all__"
+    _svcms_editable_states = ("issued",)
+    # the distribution list is a record: copies are returned or withdrawn, never deleted
+    _svcms_deletable_states = ()
 
     name = fields.Char(string="Copy Number", readonly=True, copy=False, index=True)
     document_id = fields.Many2one(
@@ -117,26 +132,22 @@ class SvcmsDocumentCopy(models.Model):
         return super().create(vals_list)
 
     def action_return(self):
-        self._check_issued()
-        self.write({"state": "returned", "return_date": fields.Date.context_today(self)})
+        self._svcms_transition("return")
         self.activity_feedback([ACTIVITY_COPY_RETURN])
         return True
 
     def action_withdraw(self):
-        self._check_issued()
+        self._svcms_check_transition("withdraw")
         self._withdraw()
         return True
-
-    def _check_issued(self):
-        if any(copy.state != "issued" for copy in self):
-            raise UserError(self.env._("Only issued copies can be returned or withdrawn."))
 
     def _withdraw(self):
         """Withdraw issued copies: holders are asked to hand them back, and both chatters keep the trace."""
         copies = self.filtered(lambda c: c.state == "issued")
         if not copies:
             return
-        copies.sudo().write({"state": "withdrawn", "withdrawn_date": fields.Date.context_today(self)})
+        # also done by the approval or withdrawal of the revision, whoever performs it
+        copies._svcms_write_workflow({"state": "withdrawn", "withdrawn_date": fields.Date.context_today(self)})
         activity_type = self.env.ref(ACTIVITY_COPY_RETURN)
         model_id = self.env["ir.model"]._get_id(self._name)
         self.env["mail.activity"].sudo().create(
@@ -173,4 +184,5 @@ class SvcmsDocumentCopy(models.Model):
             )
 
     def action_print(self):
-        return self.env.ref("svcms_base.action_report_document_copy").report_action(self)
+        # data={}: XML-RPC cannot carry the None report_action() puts there by default
+        return self.env.ref("svcms_base.action_report_document_copy").report_action(self, data={})

@@ -25,7 +25,9 @@ class SvcmsDocumentReview(models.Model):
     revision = fields.Char(related="document_id.revision")
     company_id = fields.Many2one(related="document_id.company_id", store=True, index=True)
     review_date = fields.Date(required=True, default=fields.Date.context_today)
-    reviewer_id = fields.Many2one("res.users", string="Reviewer", required=True, default=lambda self: self.env.user)
+    reviewer_id = fields.Many2one(
+        "res.users", string="Reviewer", required=True, readonly=True, default=lambda self: self.env.user
+    )
     result = fields.Selection(
         [
             ("no_change", "Still adequate, no change"),
@@ -45,22 +47,41 @@ class SvcmsDocumentReview(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        today = fields.Date.context_today(self)
+        if not self.env.su:
+            for vals in vals_list:
+                # a review is recorded by whoever did it, when it was done: never ahead of time
+                vals["reviewer_id"] = self.env.uid
+                review_date = fields.Date.to_date(vals.get("review_date")) or today
+                if review_date > today:
+                    raise UserError(self.env._("A periodic review cannot be recorded ahead of its date."))
         documents = self.env["svcms.document"].browse(
             [vals["document_id"] for vals in vals_list if vals.get("document_id")]
         )
-        if any(document.state != "effective" for document in documents):
-            raise UserError(self.env._("Only effective documents are reviewed periodically."))
-        documents._check_can_review_periodically()
+        # effective revisions only, reviewed by those who keep them (owner, author, approvers, managers)
+        documents._svcms_check_transition("review_periodically")
         reviews = super().create(vals_list)
         for review in reviews:
-            document = review.document_id.sudo()
+            document = review.document_id
             if review.result == "no_change":
                 # the review restarts the interval; next_review_date follows from last_review_date
-                document.write({"last_review_date": review.review_date})
-            review.sudo().next_review_date = document.next_review_date
-            document.activity_feedback([ACTIVITY_PERIODIC_REVIEW], feedback=review._summary())
-            document.message_post(body=review._summary(), message_type="notification")
+                document._svcms_transition("review_periodically", {"last_review_date": review.review_date})
+            review.sudo().next_review_date = document.sudo().next_review_date
+            document.sudo().activity_feedback([ACTIVITY_PERIODIC_REVIEW], feedback=review._summary())
+            document.sudo().message_post(body=review._summary(), message_type="notification")
         return reviews
+
+    def write(self, vals):
+        if not self.env.su:
+            raise UserError(
+                self.env._("A periodic review is a record: it cannot be changed. Record a new review instead.")
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        if not self.env.su:
+            raise UserError(self.env._("A periodic review is a record: it cannot be deleted."))
 
     def _summary(self):
         self.ensure_one()

@@ -1,7 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-
-LOCKED_STATES = ("effective", "superseded", "obsolete")
 
 
 class SvcmsManualSection(models.Model):
@@ -44,14 +41,8 @@ class SvcmsManualSection(models.Model):
             section.display_name = f"{section.code} {section.title}" if section.code else section.title
 
     def _check_manual_unlocked(self, documents):
-        locked = documents.filtered(lambda d: d.state in LOCKED_STATES)
-        if locked:
-            raise UserError(
-                self.env._(
-                    "%s is no longer a draft: its sections can no longer change. Create a new revision to change them.",
-                    locked[0].display_name,
-                )
-            )
+        """Sections are content of their manual: they change while the manual does (see its frozen fields)."""
+        documents._svcms_check_unlocked({"section_ids"})
 
     @api.model_create_multi
     def create(self, vals_list):

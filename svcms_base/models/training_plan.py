@@ -1,7 +1,10 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
-APPROVER_GROUPS = ("hr.group_hr_manager", "svcms_base.group_svcms_manager")
+from .workflow_mixin import Transition
+
+# HR managers and SMS managers approve training plans
+APPROVER_GROUPS = "hr.group_hr_manager,svcms_base.group_svcms_manager"
 
 
 class SvcmsTrainingPlan(models.Model):
@@ -13,9 +16,18 @@ class SvcmsTrainingPlan(models.Model):
 
     _name = "svcms.training.plan"
     _description = "Annual Training Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.workflow.mixin"]
     _order = "year desc, department_id, id desc"
     _check_company_auto = True
+
+    _svcms_transitions = {
+        "approve": Transition(
+            ("draft",), "approved", "approved_by_id", "approved_date", APPROVER_GROUPS, ("create_uid",)
+        ),
+    }
+    # an approved plan is the reference the year is measured against: it no longer changes
+    _svcms_frozen_fields = ("name", "year", "department_id", "company_id", "line_ids", "notes")
+    _svcms_deletable_states = ("draft",)
 
     name = fields.Char(
         compute="_compute_name", store=True, readonly=False, required=True, precompute=True, tracking=True
@@ -27,12 +39,15 @@ class SvcmsTrainingPlan(models.Model):
         [("draft", "Draft"), ("approved", "Approved")],
         required=True,
         default="draft",
+        readonly=True,
         index=True,
         tracking=True,
         copy=False,
     )
-    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False)
-    approval_date = fields.Date(readonly=True, copy=False)
+    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False, tracking=True)
+    approved_date = fields.Datetime(string="Approved On", readonly=True, copy=False, tracking=True)
+    can_approve = fields.Boolean(compute="_compute_svcms_can")
+    active = fields.Boolean(default=True, tracking=True)
     line_ids = fields.One2many("svcms.training.plan.line", "plan_id", string="Planned Trainings", copy=True)
     notes = fields.Html()
     planned_hours = fields.Float(string="Planned Person-Hours", compute="_compute_totals")
@@ -58,28 +73,12 @@ class SvcmsTrainingPlan(models.Model):
                 100.0 * len(lines.filtered(lambda line: line.status == "done")) / len(lines) if lines else 0.0
             )
 
-    # ------------------------------------------------------------------ approval and immutability
-    def write(self, vals):
-        if self.filtered(lambda plan: plan.state == "approved") and set(vals) - {"message_main_attachment_id"}:
-            raise UserError(self.env._("An approved training plan can no longer be changed."))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_approved(self):
-        if any(plan.state == "approved" for plan in self):
-            raise UserError(self.env._("An approved training plan cannot be deleted."))
-
+    # ------------------------------------------------------------------ approval
     def action_approve(self):
-        if not any(self.env.user.has_group(group) for group in APPROVER_GROUPS):
-            raise AccessError(self.env._("Only HR managers and SMS managers may approve training plans."))
-        if any(plan.state != "draft" for plan in self):
-            raise UserError(self.env._("Only draft training plans can be approved."))
+        self._svcms_check_transition("approve")
         if self.filtered(lambda plan: not plan.line_ids):
             raise UserError(self.env._("Add at least one planned training before approving the plan."))
-        self.write(
-            {"state": "approved", "approved_by_id": self.env.uid, "approval_date": fields.Date.context_today(self)}
-        )
-        return True
+        return self._svcms_transition("approve")
 
     def action_view_sessions(self):
         self.ensure_one()

@@ -1,7 +1,6 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 MONTHS = [(str(month), str(month)) for month in range(1, 13)]
 QUARTERS = [("q1", "Q1"), ("q2", "Q2"), ("q3", "Q3"), ("q4", "Q4")]
@@ -115,8 +114,8 @@ class SvcmsTrainingPlanLine(models.Model):
 
     # ------------------------------------------------------------------ immutability
     def _check_plan_draft(self, plans):
-        if any(plan.state == "approved" for plan in plans):
-            raise UserError(self.env._("An approved training plan can no longer be changed."))
+        """Lines are part of their plan: they change while the plan does (see its frozen fields)."""
+        plans._svcms_check_unlocked({"line_ids"})
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -127,6 +126,8 @@ class SvcmsTrainingPlanLine(models.Model):
 
     def write(self, vals):
         self._check_plan_draft(self.plan_id)
+        if vals.get("plan_id"):
+            self._check_plan_draft(self.env["svcms.training.plan"].browse(vals["plan_id"]))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

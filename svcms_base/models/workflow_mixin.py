@@ -21,6 +21,9 @@ A consumer inherits ``svcms.workflow.mixin`` and declares, on the class:
     result recorded while the goods wait for inspection, and never after).
 ``_svcms_deletable_states``
     states in which a record may be deleted; elsewhere it is archived or kept.
+``_svcms_lock_chatter``
+    once a record left the editable states, its attachments and chatter messages (tracking values
+    included) are evidence: nobody but the superuser changes or deletes them; posting stays open.
 ``_svcms_separation_default``
     whether separation of duties is on by default; a company overrides it per model with the
     system parameter ``svcms_base.separation_of_duties.<model>`` (``1``/``0``).
@@ -89,6 +92,7 @@ class SvcmsWorkflowMixin(models.AbstractModel):
     _svcms_field_editable_states = {}
     _svcms_deletable_states = None
     _svcms_separation_default = False
+    _svcms_lock_chatter = False
 
     # ------------------------------------------------------------------ declaration helpers
 
@@ -106,7 +110,8 @@ class SvcmsWorkflowMixin(models.AbstractModel):
             return {
                 name
                 for name, field in self._fields.items()
-                if field.store and not field.compute and name not in MAIL_BOOKKEEPING
+                # editable computed fields (readonly=False) are content too
+                if field.store and (not field.compute or not field.readonly) and name not in MAIL_BOOKKEEPING
             } - set(self._svcms_writable_when_locked)
         return set(self._svcms_frozen_fields)
 
@@ -129,12 +134,15 @@ class SvcmsWorkflowMixin(models.AbstractModel):
         """Raise unless the current user may perform ``action`` on every record of ``self``."""
         transition = self._svcms_transitions[action]
         self.check_access("write")
-        if transition.group and not self.env.user.has_group(transition.group):
+        # ``group`` may name several groups, comma-separated: any of them will do
+        if transition.group and not self.env.user.has_groups(transition.group):
             raise AccessError(
                 self.env._(
                     "You are not allowed to do this on %(model)s: it needs the group “%(group)s”.",
                     model=self._description,
-                    group=self.env.ref(transition.group).sudo().full_name,
+                    group=" / ".join(
+                        self.env.ref(xmlid.strip()).sudo().full_name for xmlid in transition.group.split(",")
+                    ),
                 )
             )
         for record in self:
@@ -170,6 +178,9 @@ class SvcmsWorkflowMixin(models.AbstractModel):
     def _svcms_can(self, action):
         """True when the current user could perform ``action`` on this record (drives the buttons)."""
         self.ensure_one()
+        # has_access() first: building an AccessError invalidates the record's cache (ir.rule), values included
+        if not self.has_access("write"):
+            return False
         try:
             self._svcms_check_transition(action)
         except (UserError, AccessError):
@@ -331,5 +342,20 @@ class SvcmsWorkflowMixin(models.AbstractModel):
                     "%(record)s is %(state)s: it is evidence and cannot be deleted. Archive or cancel it instead.",
                     record=kept[0].display_name,
                     state=kept._svcms_state_label(kept[0][self._svcms_state_field]),
+                )
+            )
+
+    def _svcms_check_chatter_unlocked(self):
+        """Refuse to change or delete attachments and messages of records that left the editable states."""
+        if not self._svcms_lock_chatter or self.env.su:
+            return
+        locked = self.sudo().exists().filtered(lambda r: r[self._svcms_state_field] not in self._svcms_editable_states)
+        if locked:
+            raise UserError(
+                self.env._(
+                    "%(record)s is %(state)s: its attachments and messages are part of the record and cannot be "
+                    "changed or deleted. Post a new message instead.",
+                    record=locked[0].display_name,
+                    state=locked._svcms_state_label(locked[0][self._svcms_state_field]),
                 )
             )

@@ -19,3 +19,4 @@ from . import test_sla_report
 from . import test_integrity_sla
 from . import test_intake
 from . import test_integrity_kpi
+from . import test_integrity_document

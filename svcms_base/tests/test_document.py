@@ -1,6 +1,7 @@
 import re
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from lxml import html as lxml_html
 
 from odoo import Command
@@ -63,7 +64,7 @@ class TestDocumentLifecycle(DocumentCommon):
         document = self._create_document(user=author_approver)
         document.with_user(author_approver).action_submit()
         document.with_user(self.reviewer).action_mark_reviewed()
-        with self.assertRaisesRegex(UserError, "approval must come from someone else"):
+        with self.assertRaisesRegex(UserError, "Separation of duties: you are the Author"):
             document.with_user(author_approver).action_approve()
         self.assertEqual(document.state, "review")
 
@@ -80,7 +81,7 @@ class TestDocumentLifecycle(DocumentCommon):
         document.with_user(self.author).action_submit()
         with self.assertRaisesRegex(UserError, "must be reviewed before"):
             document.with_user(self.approver).action_approve()
-        with self.assertRaisesRegex(UserError, "author cannot review"):
+        with self.assertRaisesRegex(UserError, "Separation of duties: you are the Author"):
             document.with_user(self.author).action_mark_reviewed()
         with self.assertRaisesRegex(UserError, "designated reviewers"):
             document.with_user(self.manager).action_mark_reviewed()
@@ -107,7 +108,7 @@ class TestDocumentLifecycle(DocumentCommon):
             document.with_user(self.author).write({"state": "effective"})
         with self.assertRaisesRegex(UserError, "workflow"):
             document.with_user(self.manager).write({"approved_by_id": self.manager.id})
-        with self.assertRaisesRegex(UserError, "starts as a draft"):
+        with self.assertRaisesRegex(UserError, "workflow"):
             self._create_document(state="effective")
         self.assertEqual(document.state, "draft")
 
@@ -129,11 +130,12 @@ class TestDocumentLifecycle(DocumentCommon):
         with self.assertRaisesRegex(UserError, "new revision"):
             document.with_user(self.manager).update_field_translations("name", {"fr_FR": "Procédure"})
         self.assertEqual(document.name, "Document control procedure")
-        # what is not content may still change
+        # what is not content may still change (a review may be brought forward)
+        earlier = document.next_review_date - relativedelta(months=3)
         document.with_user(self.manager).write(
-            {"next_review_date": "2030-01-01", "reader_employee_ids": [Command.link(self.reader.id)]}
+            {"next_review_date": earlier, "reader_employee_ids": [Command.link(self.reader.id)]}
         )
-        self.assertEqual(document.next_review_date, date(2030, 1, 1))
+        self.assertEqual(document.next_review_date, earlier)
         document.with_user(self.employee_user).message_post(body="Question about step 3")
 
     def test_obsolete_needs_approver(self):
@@ -163,7 +165,8 @@ class TestDocumentRevision(DocumentCommon):
         self.assertEqual(second.author_id, self.author)
         with self.assertRaisesRegex(UserError, "already in preparation"):
             self._new_revision(first)
-        with self.assertRaisesRegex(UserError, "already in preparation"):
+        # a revision is prepared through New Revision only: its link to the previous one is not for the taking
+        with self.assertRaisesRegex(UserError, "Previous Revision change only through the workflow"):
             self._create_document(previous_revision_id=first.id, revision="Z/0")
         with self.assertRaisesRegex(ValidationError, "keeps the number"), self.cr.savepoint():
             second.with_user(self.author).write({"number": "MC-TDC-P-77"})
@@ -210,7 +213,7 @@ class TestDocumentRevision(DocumentCommon):
         effective = self._approve(self._create_document(name="Effective one"))
         with self.assertRaises(AccessError), mute_logger(ACL_LOGGER):
             draft.with_user(self.author).unlink()
-        with self.assertRaisesRegex(UserError, "Only draft documents"):
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
             effective.with_user(self.manager).unlink()
         draft.with_user(self.manager).unlink()
         self.assertFalse(draft.exists())
@@ -474,7 +477,7 @@ class TestDocumentPeriodicReview(DocumentCommon):
         document.with_user(self.approver).action_review_no_change()
         self.assertEqual(len(document.review_ids), 1)
         draft = self._create_document(name="Draft")
-        with self.assertRaisesRegex(UserError, "Only effective documents"):
+        with self.assertRaisesRegex(UserError, "needs it to be Effective"):
             draft.with_user(self.manager).action_review_no_change()
 
 

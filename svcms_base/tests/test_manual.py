@@ -65,9 +65,7 @@ class TestManualReport(DocumentCommon):
         foreign_procedure = self._approve(
             self._create_document(name="Repair procedure", management_system_id=self.other_system.id)
         )
-        with freeze_time("2026-06-01 09:00:00"):
-            revision = self._new_revision(manual, summary="Added the incident escalation matrix")
-            self._approve(revision)
+        # the annexes are printed as they were when the revision was approved: allocate before approving
         job = self.env["hr.job"].create({"name": "Quality Engineer"})
         process = self.env["svcms.process"].create(
             {
@@ -80,6 +78,9 @@ class TestManualReport(DocumentCommon):
                 ],
             }
         )
+        with freeze_time("2026-06-01 09:00:00"):
+            revision = self._new_revision(manual, summary="Added the incident escalation matrix")
+            self._approve(revision)
         page = self._render(revision)
         text = " ".join(page.text_content().split())
 
@@ -137,13 +138,13 @@ class TestManualReport(DocumentCommon):
         section = manual.section_ids[0]
         section.with_user(self.author).write({"title": "Overview and scope"})
         self._approve(manual)
-        with self.assertRaisesRegex(UserError, "sections can no longer change"):
+        with self.assertRaisesRegex(UserError, "Sections can no longer change"):
             section.with_user(self.manager).write({"body": "<p>changed</p>"})
-        with self.assertRaisesRegex(UserError, "sections can no longer change"):
+        with self.assertRaisesRegex(UserError, "Sections can no longer change"):
             self.env["svcms.manual.section"].with_user(self.manager).create(
                 {"document_id": manual.id, "title": "Late addition"}
             )
-        with self.assertRaisesRegex(UserError, "sections can no longer change"):
+        with self.assertRaisesRegex(UserError, "Sections can no longer change"):
             section.with_user(self.manager).unlink()
         revision = self._new_revision(manual)
         self.assertEqual(revision.section_ids.mapped("title"), manual.section_ids.mapped("title"))

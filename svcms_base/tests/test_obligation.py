@@ -68,9 +68,13 @@ class TestComplianceObligation(TransactionCase):
             with self.assertRaises(UserError):
                 evaluation.with_user(user).write({"evidence": "Rewritten"})
         with self.assertRaises(UserError):
-            evaluation.unlink()
+            evaluation.with_user(self.manager).unlink()
         with self.assertRaises(UserError):
-            evaluation.action_done()
+            evaluation.with_user(self.manager).action_done()
+        # archived instead: it stays on record
+        evaluation.with_user(self.manager).action_archive()
+        self.assertTrue(evaluation.exists())
+        self.assertFalse(evaluation.active)
         self.assertEqual(evaluation.evidence, "Checked 30 return records")
         # The chatter stays usable: comments and files can still be added.
         attachment = (

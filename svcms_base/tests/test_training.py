@@ -198,16 +198,29 @@ class TestTrainingPlan(SvcmsTrainingCase):
         self.plan.with_user(self.hr_manager).action_approve()
         self.assertEqual(self.plan.state, "approved")
         self.assertEqual(self.plan.approved_by_id, self.hr_manager)
+        self.assertTrue(self.plan.approved_date)
+        plan = self.plan.with_user(self.hr_manager)
         with self.assertRaises(UserError):
-            self.plan.year = self.today.year + 1
+            plan.year = self.today.year + 1
+        with self.assertRaises(UserError):
+            self.line.with_user(self.hr_manager).planned_participants = 5
+        with self.assertRaises(UserError):
+            self.env["svcms.training.plan.line"].with_user(self.hr_manager).create(
+                {"plan_id": self.plan.id, "course_id": self.course.id}
+            )
+        with self.assertRaises(UserError):
+            self.line.with_user(self.hr_manager).unlink()
+        with self.assertRaises(UserError):
+            plan.unlink()
+        # the lines follow their plan, even for server code running as superuser
         with self.assertRaises(UserError):
             self.line.planned_participants = 5
         with self.assertRaises(UserError):
-            self.env["svcms.training.plan.line"].create({"plan_id": self.plan.id, "course_id": self.course.id})
-        with self.assertRaises(UserError):
             self.line.unlink()
-        with self.assertRaises(UserError):
-            self.plan.unlink()
+        # archived instead: it stays on record
+        plan.action_archive()
+        self.assertFalse(self.plan.active)
+        self.assertEqual(self.plan.year, self.today.year)
         # actuals still follow the sessions held after approval
         self._session({self.zhang: 90}).action_done()
         self.assertEqual(self.line.status, "done")
