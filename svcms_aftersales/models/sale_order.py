@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.addons.svcms_base.tools import related_counts
 
 
 class SaleOrder(models.Model):
@@ -14,12 +15,7 @@ class SaleOrder(models.Model):
     svcms_return_order_count = fields.Integer(compute="_compute_svcms_return_order_count", string="Return Orders Count")
 
     def _compute_svcms_return_order_count(self):
-        counts = {
-            record.id: count
-            for record, count in self.env["svcms.return.order"]
-            .sudo()
-            ._read_group([("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"])
-        }
+        counts = related_counts(self, "svcms.return.order", "sale_order_id", sudo=True)
         for order in self:
             order.svcms_return_order_count = counts.get(order.id, 0)
 

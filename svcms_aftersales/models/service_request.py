@@ -5,6 +5,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.addons.svcms_base.models.workflow_mixin import Transition
+from odoo.addons.svcms_base.tools import related_counts
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html2plaintext
 
@@ -322,41 +323,25 @@ class SvcmsServiceRequest(models.Model):
             )
 
     def _compute_repair_count(self):
-        groups = (
-            self.env["repair.order"]
-            .sudo()
-            ._read_group([("svcms_request_id", "in", self.ids)], ["svcms_request_id"], ["__count"])
-        )
-        counts = {request.id: count for request, count in groups}
+        counts = related_counts(self, "repair.order", "svcms_request_id", sudo=True)
         for request in self:
             request.repair_count = counts.get(request.id, 0)
 
     @api.depends("return_order_ids")
     def _compute_return_order_count(self):
-        counts = {
-            request.id: count
-            for request, count in self.env["svcms.return.order"]
-            .sudo()
-            ._read_group([("request_id", "in", self.ids)], ["request_id"], ["__count"])
-        }
+        counts = related_counts(self, "svcms.return.order", "request_id", sudo=True)
         for request in self:
             request.return_order_count = counts.get(request.id, 0)
 
     def _compute_complaint_count(self):
-        counts = dict(
-            self.env["svcms.complaint"]._read_group(
-                [("service_request_id", "in", self.ids)], ["service_request_id"], ["__count"]
-            )
-        )
+        counts = related_counts(self, "svcms.complaint", "service_request_id")
         for request in self:
-            request.complaint_count = counts.get(request, 0)
+            request.complaint_count = counts.get(request.id, 0)
 
     def _compute_return_visit_count(self):
-        counts = dict(
-            self.env["svcms.return.visit"]._read_group([("request_id", "in", self.ids)], ["request_id"], ["__count"])
-        )
+        counts = related_counts(self, "svcms.return.visit", "request_id")
         for request in self:
-            request.return_visit_count = counts.get(request, 0)
+            request.return_visit_count = counts.get(request.id, 0)
 
     @api.depends("partner_id.phone", "partner_id.email", "partner_id.contact_address")
     @api.depends_context("uid")

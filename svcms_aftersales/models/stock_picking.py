@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.addons.svcms_base.tools import related_counts
 
 
 class StockPicking(models.Model):
@@ -11,12 +12,7 @@ class StockPicking(models.Model):
     svcms_return_order_count = fields.Integer(compute="_compute_svcms_return_order_count", string="Return Orders Count")
 
     def _compute_svcms_return_order_count(self):
-        counts = {
-            record.id: count
-            for record, count in self.env["svcms.return.order"]
-            .sudo()
-            ._read_group([("picking_id", "in", self.ids)], ["picking_id"], ["__count"])
-        }
+        counts = related_counts(self, "svcms.return.order", "picking_id", sudo=True)
         for picking in self:
             picking.svcms_return_order_count = counts.get(picking.id, 0)
 

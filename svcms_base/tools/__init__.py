@@ -1,0 +1,1 @@
+from .record_count import related_counts
