@@ -7,6 +7,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
+from odoo.tools import SQL
 
 from .workflow_mixin import Transition
 
@@ -585,6 +586,11 @@ class SvcmsDocument(models.Model):
         sequences = self.env["ir.sequence"].sudo()
         sequence = sequences.search([("code", "=", code), ("company_id", "=", company.id)], limit=1)
         if not sequence:
+            # Two first documents of a kind at once: the second blocks on this row, then fails to serialize
+            # and is retried by Odoo with a snapshot that sees the sequence the first one created.
+            self.env.cr.execute(
+                SQL("UPDATE svcms_document_type SET write_date = write_date WHERE id = %s", doc_type.id)
+            )
             sequence = sequences.create(
                 {
                     "name": self.env._(
