@@ -7,6 +7,8 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 from .common import PY, REPO, addons, cache_dir, die, free_port, port_in_use, say
 from .odoo_src import TEST_ADDONS, odoo_cmd, odoo_src
@@ -268,9 +270,15 @@ def cmd_i18n(_args):
         conf = cache_dir() / "i18n-odoo.conf"
         conf.write_text("[options]\n" + "".join(f"db_{k} = {v}\n" for k, v in params.items()))
         base = odoo_cmd(src, {}, subcommand="i18n")[:3]
-        subprocess.run(
-            [*base, "i18n", "export", "-c", str(conf), "-d", db, "-l", "pot", "zh_CN", "--", *mods], check=True
-        )
+        export = [*base, "i18n", "export", "-c", str(conf), "-d", db]
+        subprocess.run([*export, "-l", "pot", "--", *mods], check=True)
+        # Odoo reads the translations of Python messages from the .po it is about to overwrite: write each
+        # zh_CN.po to a temporary file first, then put it in place.
+        with tempfile.TemporaryDirectory() as tmp:
+            for mod in mods:
+                target = Path(tmp) / f"{mod}.po"
+                subprocess.run([*export, "-l", "zh_CN", "-o", str(target), "--", mod], check=True)
+                shutil.move(target, REPO / mod / "i18n" / "zh_CN.po")
     finally:
         drop_db(params, db)
         if cluster:
