@@ -243,8 +243,9 @@ class SvcmsRecall(models.Model):
                     )
             self.env["svcms.recall.line"].create(new_lines)
             recall._svcms_transition("find_customers", {"returned_lot_ids": [Command.set(returned)]})
-            recall.message_post(
-                body=self.env._(
+            # an automated note on the recall: in its company's language
+            recall._svcms_for_company().message_post(
+                body=recall._svcms_for_company().env._(
                     "%(customers)s affected customers found, %(returned)s affected serials already returned.",
                     customers=len(delivered),
                     returned=len(returned),

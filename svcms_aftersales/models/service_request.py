@@ -654,9 +654,8 @@ class SvcmsServiceRequest(models.Model):
             repair = self.env["repair.order"].create(request._prepare_repair_values())
             if not repair.under_warranty and repair.move_ids:
                 repair.action_create_sale_order()
-            request.message_post(
-                body=Markup("%s") % self.env._("Repair order %s created.", repair.name),
-            )
+            noted = request._svcms_for_company()
+            noted.message_post(body=Markup("%s") % noted.env._("Repair order %s created.", repair.name))
             repairs |= repair
         if len(repairs) == 1:
             return {
@@ -833,8 +832,10 @@ class SvcmsServiceRequest(models.Model):
 
     def _notify_on_assignment(self):
         for request in self.filtered("technician_user_id"):
-            request.message_post(
+            # the technician is notified: in their language, whoever (or whatever) assigned the request
+            addressed = request._svcms_for_user(request.technician_user_id)
+            addressed.message_post(
                 body=Markup("<p>%s</p>")
-                % self.env._("Assigned to %(technician)s.", technician=request.technician_id.name),
+                % addressed.env._("Assigned to %(technician)s.", technician=request.technician_id.name),
                 partner_ids=request.technician_user_id.partner_id.ids,
             )

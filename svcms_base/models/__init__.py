@@ -1,3 +1,4 @@
+from . import svcms_lang
 from . import workflow_mixin
 from . import nonconformity_source
 from . import cron_failure_mixin

@@ -820,8 +820,9 @@ class SvcmsDocument(models.Model):
                     {"review_reminder_failure_count": count, "review_reminder_failed_date": today}
                 )
                 if count == 1:
+                    document = document._svcms_for_company()
                     document.message_post(
-                        body=self.env._(
+                        body=document.env._(
                             "The periodic review activity of this document could not be scheduled. "
                             "It is tried again every day; see the server log for the cause."
                         ),
@@ -839,11 +840,13 @@ class SvcmsDocument(models.Model):
                     "res_id": document.id,
                     "user_id": (document.owner_id or document.author_id).id,
                     "date_deadline": document.next_review_date,
-                    "summary": self.env._("Periodic review of %s", document.display_name),
+                    "summary": addressed.env._("Periodic review of %s", addressed.display_name),
                     "automated": True,
                 }
                 for document in self
                 if document.owner_id or document.author_id
+                # in the language of whoever gets the activity (the cron has none)
+                for addressed in [document._svcms_for_user(document.owner_id or document.author_id)]
             ]
         )
 

@@ -57,7 +57,7 @@ class SvcmsIntakeMixin(models.AbstractModel):
     _name = "svcms.intake.mixin"
     _description = "SVCMS Customer Intake"
     # a mail thread itself, so that its message_new comes before mail.thread's in every consumer
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "svcms.lang.mixin"]
 
     _svcms_intake_partner_field = "partner_id"
     _svcms_intake_subject_field = None
@@ -75,6 +75,11 @@ class SvcmsIntakeMixin(models.AbstractModel):
         check_company=True,
         help="Team that receives the record: its e-mail alias files mail under it.",
     )
+
+    def _creation_message(self):
+        # Requests come from crons, the mail gateway, deliveries and the portal: the "… created" note
+        # is in the company's language, like every automated note on the record.
+        return super(SvcmsIntakeMixin, self._svcms_for_company())._creation_message()
 
     # ------------------------------------------------------------------ reference
     @api.model_create_multi

@@ -45,7 +45,7 @@ class SvcmsKpi(models.Model):
 
     _name = "svcms.kpi"
     _description = "Key Performance Indicator"
-    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.cron.failure.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.cron.failure.mixin", "svcms.lang.mixin"]
     _order = "sequence, id"
     _check_company_auto = True
 
@@ -358,11 +358,16 @@ class SvcmsKpi(models.Model):
             owner = kpi.owner_id or kpi.objective_id.owner_id
             if owner:
                 first_day, last_day = kpi._period_of(kpi.next_period_start)
-                kpi.activity_schedule(
+                # in the owner's language: the daily cron has none
+                addressed = kpi._svcms_for_user(owner)
+                addressed.activity_schedule(
                     "svcms_base.mail_activity_type_kpi_measurement",
                     date_deadline=kpi.next_measurement_date,
-                    summary=self.env._(
-                        "Record %(kpi)s for %(start)s - %(end)s", kpi=kpi.name, start=first_day, end=last_day
+                    summary=addressed.env._(
+                        "Record %(kpi)s for %(start)s - %(end)s",
+                        kpi=addressed.name,
+                        start=first_day,
+                        end=last_day,
                     ),
                     user_id=owner.id,
                 )

@@ -148,7 +148,7 @@ class SvcmsSlaLine(models.Model):
 
     _name = "svcms.sla.line"
     _description = "SLA Line"
-    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.nonconformity.source"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.nonconformity.source", "svcms.lang.mixin"]
     _order = "start_datetime desc, id desc"
     _rec_name = "target_id"
 
@@ -846,15 +846,16 @@ class SvcmsSlaLine(models.Model):
             )
         )
         self._sla_written([], self.ids, ["notify_failures", "notify_error", "notify_next"])
+        noted = self._svcms_for_company()
         body = (
-            self.env._(
+            noted.env._(
                 "Sending the warnings and escalations of this service level failed %(count)s times; they are "
                 "stopped until the line is fixed: %(error)s",
                 count=failures,
                 error=message,
             )
             if give_up
-            else self.env._(
+            else noted.env._(
                 "Sending the warnings and escalations of this service level failed (%(count)s); retried later: "
                 "%(error)s",
                 count=failures,
@@ -908,32 +909,36 @@ class SvcmsSlaLine(models.Model):
         for line, step in to_send:
             users = line._sla_recipients(step, managers)
             is_warning = step["kind"] == "warning"
-            values = {"target": line.target_id.name, "deadline": line._format(line.deadline)}
-            summary = (
-                self.env._("SLA warning: %(target)s due %(deadline)s", **values)
-                if is_warning
-                else self.env._("SLA escalation: %(target)s due %(deadline)s", **values)
-            )
             escalation = self.env["svcms.sla.escalation"].browse(step["escalation_id"])
             # Activities go on the record people work on; models without activities get them on the line.
             on_record = line.res_model in self.env and "activity_ids" in self.env[line.res_model]._fields
             activity_type = warning_type if is_warning else escalation_type
             for user in users:
+                # in the recipient's language and time zone: the cron running this has neither
+                summary = line._sla_step_summary(is_warning, line._svcms_for_user(user))
                 activities.append(
                     {
                         "res_model_id": self.env["ir.model"]._get_id(line.res_model) if on_record else line_model_id,
                         "res_id": line.res_id if on_record else line.id,
                         "activity_type_id": activity_type.id if activity_type else False,
                         "summary": summary,
-                        "note": escalation.note or False,
+                        "note": escalation.with_context(lang=user.lang or None).note or False,
                         "user_id": user.id,
                         "date_deadline": fields.Date.context_today(self.with_context(tz=line.tz or "UTC"), now),
                     }
                 )
             who = ", ".join(users.mapped("name")) or "-"
+            # the note on the record: in its company's language and time zone (else the service level's)
+            noted = line._svcms_for_company()
+            if not line.company_id.sudo().partner_id.tz:
+                noted = noted.with_context(tz=line.tz or "UTC")
             notes[line.res_model][line.res_id] = notes[line.res_model].get(line.res_id, Markup()) + Markup(
                 "<p>%s</p>"
-            ) % escape(self.env._("%(summary)s (notified: %(who)s)", summary=summary, who=who))
+            ) % escape(
+                noted.env._(
+                    "%(summary)s (notified: %(who)s)", summary=line._sla_step_summary(is_warning, noted), who=who
+                )
+            )
             notified[line.res_model][step["kind"]].append(line)
         if activities:
             self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(activities)
@@ -945,6 +950,19 @@ class SvcmsSlaLine(models.Model):
                 for kind, lines in by_kind.items():
                     records = self.env[model].sudo().browse(list({line.res_id for line in lines})).exists()
                     records._svcms_sla_notified(kind, self.browse([line.id for line in lines]))
+
+    def _sla_step_summary(self, is_warning, addressed):
+        """The text of a warning or an escalation, in the language and time zone of ``addressed``'s context."""
+        self.ensure_one()
+        values = {
+            "target": self.target_id.with_env(addressed.env).name,
+            "deadline": addressed._svcms_datetime(self.deadline),
+        }
+        return (
+            addressed.env._("SLA warning: %(target)s due %(deadline)s", **values)
+            if is_warning
+            else addressed.env._("SLA escalation: %(target)s due %(deadline)s", **values)
+        )
 
     # ------------------------------------------------------------------ reporting
     @api.model

@@ -79,6 +79,7 @@ class Transition:
 
 class SvcmsWorkflowMixin(models.AbstractModel):
     _name = "svcms.workflow.mixin"
+    _inherit = ["svcms.lang.mixin"]
     _description = "SVCMS Workflow"
 
     _svcms_state_field = "state"
@@ -237,11 +238,14 @@ class SvcmsWorkflowMixin(models.AbstractModel):
                 holders = record[user_field]
                 users = holders if holders._name == "res.users" else holders.user_id
                 for user in users:
-                    record.activity_schedule(
-                        activity_xmlid, user_id=user.id, summary=record._svcms_activity_summary(activity_xmlid)
+                    # in the language of whoever gets the activity, not of whoever (or whatever cron) acted
+                    addressed = record._svcms_for_user(user)
+                    addressed.activity_schedule(
+                        activity_xmlid, user_id=user.id, summary=addressed._svcms_activity_summary(activity_xmlid)
                     )
 
     def _svcms_activity_summary(self, activity_xmlid):
+        """The summary of an activity type in the language of ``self``'s context (see ``_svcms_for_user``)."""
         return self.env.ref(activity_xmlid).sudo().with_context(lang=self.env.lang).summary or False
 
     # ------------------------------------------------------------------ protection
