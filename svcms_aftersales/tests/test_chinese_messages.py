@@ -117,7 +117,12 @@ class TestChineseMessages(AftersalesRequestsCase):
                             "warning_percent": 50,
                             "escalation_ids": [
                                 Command.create(
-                                    {"trigger": "after_breach", "delay": 0, "notify": "users", "user_ids": [self.boss.id]}
+                                    {
+                                        "trigger": "after_breach",
+                                        "delay": 0,
+                                        "notify": "users",
+                                        "user_ids": [self.boss.id],
+                                    }
                                 )
                             ],
                         }
@@ -213,18 +218,14 @@ class TestChineseMessages(AftersalesRequestsCase):
         document.action_submit()
         activity = document.sudo().activity_ids.filtered(lambda a: a.user_id == reviewer)
         self.assertTrue(activity, "the reviewer is asked to review")
-        english = (
-            self.env.ref("svcms_base.mail_activity_document_review_request").with_context(lang="en_US").summary
-        )
+        english = self.env.ref("svcms_base.mail_activity_document_review_request").with_context(lang="en_US").summary
         self.assertChinese(activity.summary, english)
 
     # ------------------------------------------------------------------ translations of our models
 
     def _our_records(self, model):
         return self.env[model].browse(
-            self.env["ir.model.data"]
-            .search([("module", "in", OUR_MODULES), ("model", "=", model)])
-            .mapped("res_id")
+            self.env["ir.model.data"].search([("module", "in", OUR_MODULES), ("model", "=", model)]).mapped("res_id")
         )
 
     def test_every_description_and_selection_label_is_translated(self):

@@ -491,20 +491,17 @@ class SvcmsSlaMixin(models.AbstractModel):
         noted_lines = Line.browse([line["id"] for line in replayed])
         for line in replayed:
             before = line["replayed_from"]
-            bodies[line["id"]] = (
-                noted_lines.browse(line["id"])
-                ._svcms_for_company()
-                .env._(
-                    "Clock replayed from its start with its pauses kept: target %(old_target)s (%(old_hours)s h, "
-                    "%(old_calendar)s, %(old_tz)s) became %(new_target)s (%(new_hours)s h, %(new_calendar)s, %(new_tz)s).",
-                    old_target=names.get(("t", before["target_id"])),
-                    old_hours=round(before["target_seconds"] / 3600, 2),
-                    old_calendar=names.get(("c", before["calendar_id"])),
-                    old_tz=before["tz"],
-                    new_target=names.get(("t", line["target_id"])),
-                    new_hours=round(line["target_seconds"] / 3600, 2),
-                    new_calendar=names.get(("c", line["calendar_id"])),
-                    new_tz=line["tz"],
-                )
+            env = noted_lines.browse(line["id"])._svcms_for_company().env
+            bodies[line["id"]] = env._(
+                "Clock replayed from its start with its pauses kept: target %(old_target)s (%(old_hours)s h, "
+                "%(old_calendar)s, %(old_tz)s) became %(new_target)s (%(new_hours)s h, %(new_calendar)s, %(new_tz)s).",
+                old_target=names.get(("t", before["target_id"])),
+                old_hours=round(before["target_seconds"] / 3600, 2),
+                old_calendar=names.get(("c", before["calendar_id"])),
+                old_tz=before["tz"],
+                new_target=names.get(("t", line["target_id"])),
+                new_hours=round(line["target_seconds"] / 3600, 2),
+                new_calendar=names.get(("c", line["calendar_id"])),
+                new_tz=line["tz"],
             )
         Line.browse(list(bodies))._message_log_batch(bodies=bodies)
