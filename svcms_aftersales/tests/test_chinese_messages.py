@@ -18,8 +18,15 @@ from .common import AftersalesRequestsCase
 SH = "Asia/Shanghai"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Terms written the same way in English and Chinese: codes, standards, file formats.
-SAME_IN_BOTH = {"KPI", "SLA", "XLSX", "PDF", "CSV", "ISO/IEC 20000-1", "GB/T 27922", "IT", "ITSM", "RACI", "URL"}
+SAME_IN_BOTH = {"KPI", "SLA", "XLSX", "PDF", "CSV", "GB/T 27922-2011", "ISO/IEC 20000-1:2018"}
 OUR_MODULES = ("svcms_base", "svcms_aftersales")
+# models that exist only for the SLA engine's tests: nobody reads them
+TEST_MODELS = ("svcms.sla.test.",)
+
+
+def same_in_both(label):
+    """Codes, standards, file formats and plain numbers (months 1-12) read the same in both languages."""
+    return label in SAME_IN_BOTH or label.isdigit()
 
 
 def utc(local_string, tz=SH):
@@ -234,12 +241,16 @@ class TestChineseMessages(AftersalesRequestsCase):
         models = self._our_records("ir.model")
         zh_models = models.with_context(lang="zh_CN")
         for model, zh_model in zip(models.with_context(lang="en_US"), zh_models, strict=True):
-            if model.name not in SAME_IN_BOTH and model.name == zh_model.name:
+            if model.model.startswith(TEST_MODELS) or same_in_both(model.name):
+                continue
+            if model.name == zh_model.name:
                 untranslated.append(f"model {model.model}: {model.name!r}")
         selections = self._our_records("ir.model.fields.selection")
         zh_selections = selections.with_context(lang="zh_CN")
         for selection, zh_selection in zip(selections.with_context(lang="en_US"), zh_selections, strict=True):
-            if selection.name not in SAME_IN_BOTH and selection.name == zh_selection.name:
+            if selection.field_id.model.startswith(TEST_MODELS) or same_in_both(selection.name):
+                continue
+            if selection.name == zh_selection.name:
                 untranslated.append(
                     f"selection {selection.field_id.model}.{selection.field_id.name}={selection.value}: "
                     f"{selection.name!r}"

@@ -173,7 +173,12 @@ class SvcmsSlaMixin(models.AbstractModel):
         events = dict(COMMON_EVENTS)
         for code, label in self._svcms_sla_events:
             events.setdefault(code, label)
-        return [(code, str(label)) for code, label in events.items()]
+        # a cron has no language: English labels then, without the translation warning
+        lang = self.env.lang or "en_US"
+        return [
+            (code, label._translate(lang) if hasattr(label, "_translate") else str(label))
+            for code, label in events.items()
+        ]
 
     def _svcms_sla_event(self, event):
         """Signal an event (common or declared in ``_svcms_sla_events``) to the clocks of these records."""
