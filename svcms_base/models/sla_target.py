@@ -85,7 +85,12 @@ class SvcmsSlaTarget(models.Model):
             if issubclass(model_class, mixin):
                 for code, label in model_class._svcms_sla_metrics:
                     metrics.setdefault(code, label)
-        return [(code, str(label)) for code, label in metrics.items()]
+        # a cron has no language: English labels then, without the translation warning
+        lang = self.env.lang or "en_US"
+        return [
+            (code, label._translate(lang) if hasattr(label, "_translate") else str(label))
+            for code, label in metrics.items()
+        ]
 
     @api.depends("policy_id.res_model")
     def _compute_available_conditions(self):

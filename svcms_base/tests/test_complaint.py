@@ -63,6 +63,8 @@ class TestComplaintHandling(SlaCase):
         self.assertEqual(complaint.sla_status, "on_track")
 
     def test_escalation_to_the_manager_when_overdue(self):
+        # automated notes are written in the company's language: English here
+        self.env.company.partner_id.lang = "en_US"
         with freeze_time(self.utc("2026-03-09 09:00", SH)):
             complaint = self._new(user_id=self.handler.id)
         with freeze_time(self.utc("2026-03-09 11:30", SH)):

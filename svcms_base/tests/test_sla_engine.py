@@ -47,6 +47,8 @@ class TestSlaClockReplay(SlaCase):
             self.assertIn("Deadline", line.explanation)
 
     def test_replay_after_priority_change_keeps_pauses(self):
+        # automated notes are written in the company's language: English here
+        self.env.company.partner_id.lang = "en_US"
         complaint = self._paused_complaint()
         line = self.line(complaint)
         with freeze_time(self.utc("2026-03-09 15:00", SH)):
