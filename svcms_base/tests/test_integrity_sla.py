@@ -258,6 +258,8 @@ class TestSlaIntegrity(SlaCase, HttpCase):
         self.assertGreater(Leave.search_count([("calendar_id", "=", calendar.id)]), before)
 
     def test_cron_skips_a_broken_line_and_says_so(self):
+        # automated notes are written in the company's language: English here
+        self.env.company.partner_id.lang = "en_US"
         self._policy(
             hours=2,
             escalations=[{"trigger": "after_breach", "delay": 0, "notify": "users", "user_ids": [self.boss.id]}],
@@ -303,6 +305,8 @@ class TestSlaIntegrity(SlaCase, HttpCase):
         self.assertEqual((broken_line.notify_failures, broken_line.notify_error), (0, False))
 
     def test_cron_gives_up_loudly_on_a_line_that_keeps_failing(self):
+        # automated notes are written in the company's language: English here
+        self.env.company.partner_id.lang = "en_US"
         self._policy(
             hours=2,
             escalations=[{"trigger": "after_breach", "delay": 0, "notify": "users", "user_ids": [self.boss.id]}],
