@@ -11,3 +11,4 @@ from . import test_repair
 from . import test_outlet
 from . import test_installation
 from . import test_spare_part
+from . import test_reports
