@@ -39,6 +39,7 @@
         "views/document_acknowledgement_views.xml",
         "views/document_review_views.xml",
         "wizards/document_new_revision_views.xml",
+        "report/report_layout.xml",
         "report/document_report.xml",
         "report/manual_report.xml",
         # [objectives and processes]
@@ -84,6 +85,7 @@
         "demo/complaint_demo.xml",
     ],
     "assets": {
+        "web.report_assets_common": ["svcms_base/static/src/scss/report.scss"],
         "web.assets_tests": [
             "svcms_base/static/tests/tours/**/*",
         ],

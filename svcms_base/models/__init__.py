@@ -52,3 +52,4 @@ from . import complaint_category
 from . import complaint
 from . import sla_report
 from . import sla_workload_report
+from . import ir_actions_report
