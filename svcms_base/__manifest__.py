@@ -43,11 +43,14 @@
         # [objectives and processes]
         "views/objective_views.xml",
         "views/kpi_views.xml",
+        "views/kpi_chart_views.xml",
         "views/process_views.xml",
+        "views/raci_grid_views.xml",
         # [registers]
         "views/context_issue_views.xml",
         "views/interested_party_views.xml",
         "views/risk_views.xml",
+        "views/risk_heat_map_views.xml",
         "views/obligation_views.xml",
         "views/communication_plan_views.xml",
         "views/knowledge_article_views.xml",
@@ -81,6 +84,9 @@
         "demo/complaint_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "svcms_base/static/src/**/*",
+        ],
         "web.assets_tests": [
             "svcms_base/static/tests/tours/**/*",
         ],

@@ -16,3 +16,4 @@ from . import test_complaint_portal
 from . import test_document
 from . import test_manual
 from . import test_sla_report
+from . import test_pictures
