@@ -28,4 +28,5 @@ from . import service_request_operations
 from . import maintenance_plan
 from . import installation_check
 from . import product_template_operations
+from . import management_system
 from . import demo_story

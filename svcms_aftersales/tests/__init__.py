@@ -13,3 +13,4 @@ from . import test_installation
 from . import test_spare_part
 from . import test_demo_roles
 from . import test_demo_story
+from . import test_overview_counters
