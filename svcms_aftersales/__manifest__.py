@@ -24,6 +24,7 @@
         "data/complaint_data.xml",
         # menus first, then one view file per model
         "views/menus.xml",
+        "views/management_system_views.xml",
         # [requests]
         "views/warranty_policy_views.xml",
         "views/service_outlet_views.xml",

@@ -27,5 +27,6 @@ from . import complaint
 from . import service_fund
 from . import service_fund_line
 from . import disposal
+from . import management_system
 from . import demo_story
 from . import kpi_definition

@@ -17,3 +17,4 @@ from . import test_complaint_aftersales
 from . import test_integrity_requests
 from . import test_integrity_returns
 from . import test_reports
+from . import test_overview_counters

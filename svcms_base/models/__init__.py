@@ -22,6 +22,7 @@ from . import knowledge_article
 from . import kpi_definition
 from . import kpi
 from . import kpi_measurement
+from . import kpi_chart
 from . import objective
 from . import training_course
 from . import training_session
