@@ -16,3 +16,4 @@ from . import test_demo_story
 from . import test_complaint_aftersales
 from . import test_integrity_requests
 from . import test_integrity_returns
+from . import test_portal_products
