@@ -31,6 +31,7 @@
         "views/technician_views.xml",
         "views/service_request_views.xml",
         "views/stock_lot_views.xml",
+        "views/res_partner_views.xml",
         "views/portal_templates.xml",
         "report/service_request_report.xml",
         "wizards/service_request_sign_views.xml",

@@ -9,6 +9,7 @@ from . import stock_lot
 from . import warranty_policy
 from . import stock_warehouse
 from . import res_company
+from . import res_partner
 from . import res_config_settings
 from . import return_order
 from . import stock_picking

@@ -18,3 +18,4 @@ from . import test_integrity_requests
 from . import test_integrity_returns
 from . import test_reports
 from . import test_overview_counters
+from . import test_portal_products
