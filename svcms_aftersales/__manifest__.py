@@ -9,27 +9,31 @@
     "license": "LGPL-3",
     "depends": ["svcms_base", "sale_stock", "repair", "account", "hr", "portal", "rating"],
     "data": [
-        # security
+        # security: privileges and groups first, then the record rules of each model family
         "security/aftersales_security.xml",
-        "security/requests_security.xml",
-        "security/operations_security.xml",
-        "security/relationship_security.xml",
+        "security/service_request_security.xml",
+        "security/return_order_security.xml",
+        "security/recall_security.xml",
+        "security/return_visit_security.xml",
+        "security/service_fund_security.xml",
         "security/ir.model.access.csv",
-        # [requests] data
+        # data, per model family
         "data/service_request_data.xml",
-        # [operations] data
-        "data/operations_data.xml",
-        # [relationship] data
-        "data/relationship_data.xml",
+        "data/return_order_data.xml",
+        "data/recall_data.xml",
+        "data/return_visit_data.xml",
+        "data/service_fund_data.xml",
         "data/complaint_data.xml",
         # menus first, then one view file per model
         "views/menus.xml",
+        "views/management_system_views.xml",
         # [requests]
         "views/warranty_policy_views.xml",
         "views/service_outlet_views.xml",
         "views/technician_views.xml",
         "views/service_request_views.xml",
         "views/stock_lot_views.xml",
+        "views/res_partner_views.xml",
         "views/portal_templates.xml",
         "report/service_request_report.xml",
         "wizards/service_request_sign_views.xml",
@@ -50,11 +54,18 @@
         "views/defect_disclosure_templates.xml",
     ],
     "demo": [
+        # each file refers only to records of the files above it
         "demo/accounting_demo.xml",
-        "demo/aftersales_demo.xml",
+        "demo/product_demo.xml",
+        "demo/service_outlet_demo.xml",
+        "demo/sale_demo.xml",
         "demo/company_demo.xml",
-        "demo/operations_demo.xml",
-        "demo/relationship_demo.xml",
+        "demo/service_request_demo.xml",
+        "demo/maintenance_plan_demo.xml",
+        "demo/return_order_demo.xml",
+        "demo/recall_demo.xml",
+        "demo/return_visit_demo.xml",
+        "demo/service_fund_demo.xml",
         "demo/complaint_demo.xml",
     ],
     "assets": {

@@ -39,16 +39,20 @@
         "views/document_acknowledgement_views.xml",
         "views/document_review_views.xml",
         "wizards/document_new_revision_views.xml",
+        "report/report_layout.xml",
         "report/document_report.xml",
         "report/manual_report.xml",
         # [objectives and processes]
         "views/objective_views.xml",
         "views/kpi_views.xml",
+        "views/kpi_chart_views.xml",
         "views/process_views.xml",
+        "views/raci_grid_views.xml",
         # [registers]
         "views/context_issue_views.xml",
         "views/interested_party_views.xml",
         "views/risk_views.xml",
+        "views/risk_heat_map_views.xml",
         "views/obligation_views.xml",
         "views/communication_plan_views.xml",
         "views/knowledge_article_views.xml",
@@ -84,6 +88,12 @@
         "demo/complaint_demo.xml",
     ],
     "assets": {
+        "web.report_assets_common": ["svcms_base/static/src/scss/report.scss"],
+        "web.assets_backend": [
+            "svcms_base/static/src/kpi_chart/**/*",
+            "svcms_base/static/src/risk_heat_map/**/*",
+            "svcms_base/static/src/raci_grid/**/*",
+        ],
         "web.assets_tests": [
             "svcms_base/static/tests/tours/**/*",
         ],

@@ -41,6 +41,7 @@ def init_database(src, params, db):
 
 def cmd_run(_args):
     src = prepare()
+    ensure_report_tools()
     port = int(os.environ.get("SVCMS_HTTP_PORT", "8069"))
     if port_in_use(port):
         die(
@@ -103,6 +104,38 @@ def ensure_browser():
     die(
         "The browser tours need Chromium or Google Chrome on PATH.\n"
         "Install it, e.g. on Debian/Ubuntu: sudo apt-get install chromium"
+    )
+
+
+def ensure_report_tools():
+    """PDF printing: wkhtmltopdf, a CJK font (Chinese printouts) and pdftotext (the tests read the PDFs back)."""
+    missing = {}
+    if not shutil.which("wkhtmltopdf"):
+        missing["wkhtmltopdf"] = "wkhtmltopdf"
+    fonts = ""
+    if shutil.which("fc-list"):
+        fonts = subprocess.run(["fc-list", ":lang=zh-cn", "family"], capture_output=True, text=True).stdout
+    if not fonts.strip():
+        missing["a Chinese font"] = "fonts-noto-cjk"
+    if not shutil.which("pdftotext"):
+        missing["pdftotext"] = "poppler-utils"
+    if not missing:
+        return
+    packages = sorted(set(missing.values()))
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        say(f"Installing what PDF printing needs (apt-get install {' '.join(packages)}) ...")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages], env=env, check=False)
+        if shutil.which("wkhtmltopdf") and shutil.which("pdftotext"):
+            return
+    print(
+        f"\nWARNING: PDF printing needs {', '.join(missing)}: Print fails and the report tests fail without them.\n"
+        f"  On Debian/Ubuntu: sudo apt-get install {' '.join(packages)}\n"
+        "  (for page headers and footers drawn by wkhtmltopdf itself: the patched wkhtmltox 0.12.6.1 build, "
+        "see README.md, Printing)\n",
+        file=sys.stderr,
+        flush=True,
     )
 
 
@@ -184,6 +217,7 @@ def run_pytest(params, db, src):
 def cmd_test(_args):
     src = prepare()
     ensure_browser()
+    ensure_report_tools()
     mods = addons()
     params, cluster = database_server()
     db = f"svcms_test_{os.getpid()}"

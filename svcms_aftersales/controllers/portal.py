@@ -11,20 +11,54 @@ class ServiceRequestPortal(portal.CustomerPortal):
         if "service_request_count" in counters:
             Request = request.env["svcms.service.request"]
             values["service_request_count"] = Request.search_count([]) if Request.has_access("read") else 0
+        if "svcms_product_count" in counters:
+            values["svcms_product_count"] = len(
+                request.env["svcms.service.request"]._portal_delivered_lots(request.env.user.partner_id)
+            )
         return values
+
+    def _svcms_hotline(self):
+        """The service hotline of the portal user's company (company settings), for the empty states."""
+        return request.env.user.company_id.sudo().svcms_service_hotline or ""
+
+    @http.route(["/my/products"], type="http", auth="user", website=True)
+    def portal_my_products(self, **kw):
+        """The customer's delivered serials with their 三包 status, open requests and recall alerts."""
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "products": request.env["svcms.service.request"]._portal_products(request.env.user.partner_id),
+                "page_name": "svcms_product",
+                "hotline": self._svcms_hotline(),
+            }
+        )
+        return request.render("svcms_aftersales.portal_my_products", values)
 
     @http.route(
         ["/my/service-requests", "/my/service-requests/page/<int:page>"], type="http", auth="user", website=True
     )
-    def portal_my_service_requests(self, page=1, **kw):
+    def portal_my_service_requests(self, page=1, serial=None, **kw):
         Request = request.env["svcms.service.request"]
         values = self._prepare_portal_layout_values()
-        # record rules keep a portal customer to their own requests
-        count = Request.search_count([])
-        pager = portal_pager(url="/my/service-requests", total=count, page=page, step=self._items_per_page)
-        requests_ = Request.search([], limit=self._items_per_page, offset=pager["offset"])
+        # record rules keep a portal customer to their own requests (a designated service contact: the company's)
+        domain = []
+        url_args = {}
+        if serial and str(serial).isdigit():
+            domain, url_args = [("lot_id", "=", int(serial))], {"serial": serial}
+        count = Request.search_count(domain)
+        pager = portal_pager(
+            url="/my/service-requests", url_args=url_args, total=count, page=page, step=self._items_per_page
+        )
+        requests_ = Request.search(domain, limit=self._items_per_page, offset=pager["offset"])
         request.session["my_service_requests_history"] = requests_.ids[:100]
-        values.update({"service_requests": requests_, "page_name": "service_request", "pager": pager})
+        values.update(
+            {
+                "service_requests": requests_,
+                "page_name": "service_request",
+                "pager": pager,
+                "hotline": self._svcms_hotline(),
+            }
+        )
         return request.render("svcms_aftersales.portal_my_service_requests", values)
 
     @http.route(["/my/service-requests/<int:request_id>"], type="http", auth="public", website=True)
@@ -76,6 +110,7 @@ class ServiceRequestPortal(portal.CustomerPortal):
                 "request_types": [(code, types[code]) for code in Request.PORTAL_TYPES],
                 "error": error,
                 "post": post,
+                "hotline": self._svcms_hotline(),
             }
         )
         return request.render("svcms_aftersales.portal_new_service_request", values)

@@ -9,6 +9,7 @@ from . import stock_lot
 from . import warranty_policy
 from . import stock_warehouse
 from . import res_company
+from . import res_partner
 from . import res_config_settings
 from . import return_order
 from . import stock_picking
@@ -27,5 +28,6 @@ from . import complaint
 from . import service_fund
 from . import service_fund_line
 from . import disposal
+from . import management_system
 from . import demo_story
 from . import kpi_definition

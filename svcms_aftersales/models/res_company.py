@@ -15,6 +15,10 @@ class ResCompany(models.Model):
         default=7,
         help="A planned return visit still not done this many days after its date is marked missed.",
     )
+    svcms_service_hotline = fields.Char(
+        string="Service Hotline",
+        help="Phone number of the service hotline (服务热线) given to customers on the portal.",
+    )
     svcms_refund_approval_limit = fields.Monetary(
         string="Refund Approval Limit",
         currency_field="currency_id",

@@ -9,3 +9,4 @@ class ResConfigSettings(models.TransientModel):
         currency_field="currency_id",
         readonly=False,
     )
+    svcms_service_hotline = fields.Char(related="company_id.svcms_service_hotline", readonly=False)

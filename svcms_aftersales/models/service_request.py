@@ -789,10 +789,49 @@ class SvcmsServiceRequest(models.Model):
 
     @api.model
     def _portal_delivered_lots(self, partner):
-        """Serials delivered to the customer (their company and its contacts): the only ones they may choose."""
+        """Serials at the customer (their company and its contacts): the only ones they may choose.
+
+        A serial counts when its last customer movement delivered it to one of them; a unit returned since
+        (a return, a recall recovery) or delivered to someone else afterwards is no longer theirs."""
         commercial = partner.commercial_partner_id
         partners = self.env["res.partner"].sudo().search([("id", "child_of", commercial.id)])
-        return self.env["stock.lot"].sudo().search([("partner_ids", "in", partners.ids)], order="name")
+        lots = self.env["stock.lot"].sudo().search([("partner_ids", "in", partners.ids)], order="name")
+        last = lots._svcms_last_customer_moves()
+        return lots.filtered(lambda lot: lot.id in last and last[lot.id][0] in partners.ids)
+
+    @api.model
+    def _portal_products(self, partner):
+        """What /my/products shows: one dict per serial at the customer, with its 三包 status, the open
+        requests the portal user may see and the open recalls concerning it."""
+        lots = self._portal_delivered_lots(partner)
+        if not lots:
+            return []
+        last = lots._svcms_last_customer_moves()
+        # searched with the user's rights: the count matches the requests the portal list shows
+        open_counts = {
+            lot.id: count
+            for lot, count in self._read_group(
+                [("lot_id", "in", lots.ids), ("state", "in", OPEN_STATES)], ["lot_id"], ["__count"]
+            )
+        }
+        recall_lines = (
+            self.env["svcms.recall.line"]
+            .sudo()
+            .search([("lot_ids", "in", lots.ids), ("state", "=", "open"), ("recall_id.state", "=", "open")])
+        )
+        statuses = dict(lots._fields["warranty_status"]._description_selection(self.env))
+        entitlements = dict(self._fields["entitlement"]._description_selection(self.env))
+        return [
+            {
+                "lot": lot,
+                "delivery_date": last[lot.id][1].date(),
+                "warranty_status": statuses.get(lot.warranty_status, ""),
+                "entitlement": entitlements.get(lot._svcms_entitlement(), ""),
+                "open_request_count": open_counts.get(lot.id, 0),
+                "recalls": recall_lines.filtered(lambda line, lot=lot: lot in line.lot_ids).recall_id,
+            }
+            for lot in lots
+        ]
 
     @api.model
     def _portal_create(self, lot_id, request_type, description, uploaded_files=()):

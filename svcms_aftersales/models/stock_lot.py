@@ -113,6 +113,38 @@ class StockLot(models.Model):
             self.warranty_start_date, request_date, self.failed_repair_count, main_part=main_part
         )
 
+    def _svcms_last_customer_moves(self):
+        """Last customer movement of each serial, in one query (the rule of ``svcms.recall``): a done move
+        line into or out of a customer location, latest first.
+
+        :return: {lot id: (partner id, date)} of the serials whose last customer movement delivered them to
+            a customer; a serial returned since (last movement out of a customer location) is not in it.
+        """
+        if not self.ids:
+            return {}
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT ON (sml.lot_id)
+                       sml.lot_id, dest.usage = 'customer', COALESCE(picking.partner_id, move.partner_id), sml.date
+                  FROM stock_move_line sml
+                  JOIN stock_location src ON src.id = sml.location_id
+                  JOIN stock_location dest ON dest.id = sml.location_dest_id
+             LEFT JOIN stock_move move ON move.id = sml.move_id
+             LEFT JOIN stock_picking picking ON picking.id = sml.picking_id
+                 WHERE sml.state = 'done'
+                   AND sml.lot_id = ANY(%s)
+                   AND (src.usage = 'customer') != (dest.usage = 'customer')
+              ORDER BY sml.lot_id, sml.date DESC, sml.id DESC
+                """,
+                list(self.ids),
+            )
+        )
+        return {
+            lot_id: (partner_id, date) for lot_id, at_customer, partner_id, date in rows if at_customer and partner_id
+        }
+
     def _svcms_sale_lines(self):
         """Sale lines whose done deliveries carried these serials."""
         moves = (

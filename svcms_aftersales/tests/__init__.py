@@ -16,4 +16,7 @@ from . import test_demo_story
 from . import test_complaint_aftersales
 from . import test_integrity_requests
 from . import test_integrity_returns
+from . import test_reports
+from . import test_overview_counters
+from . import test_portal_products
 from . import test_chinese_messages

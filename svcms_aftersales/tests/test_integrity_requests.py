@@ -52,7 +52,13 @@ class RequestIntegrityData:
         cls.office = new_test_user(cls.env, login="int_office", groups=USER, name="客服甲")
         cls.office2 = new_test_user(cls.env, login="int_office2", groups=USER, name="客服乙")
         cls.manager = new_test_user(cls.env, login="int_manager", groups=MANAGER, name="售后经理")
-        cls.stock_user = new_test_user(cls.env, login="int_stock", groups="stock.group_stock_user", name="仓管员")
+        # the warehouse clerk who handles returns (Inventory user + after-sales Returns Clerk)
+        cls.stock_user = new_test_user(
+            cls.env,
+            login="int_stock",
+            groups="stock.group_stock_user,svcms_aftersales.group_aftersales_returns",
+            name="仓管员",
+        )
         cls.outlet = cls.env["svcms.service.outlet"].create({"name": "完整性测试网点"})
         valid = {
             "staff_type": "partner",
@@ -229,8 +235,8 @@ class TestRequestWorkflowIntegrity(RequestIntegrityData, AftersalesRequestsCase)
         tech.action_start()
         self.request.invalidate_recordset()
         self.assertEqual((tech.can_start, tech.can_done, tech.can_sign, tech.can_close), (False, True, True, False))
-        stock = self.request.with_user(self.stock_user)
-        self.assertFalse(any(stock[f"can_{action}"] for action in self.Request._svcms_transitions))
+        # the warehouse clerk takes no step of a request (it reads only those it handles a return for)
+        self.assertFalse(self.request.with_user(self.stock_user).has_access("write"))
 
     def test_every_public_action_returns_true_or_an_action(self):
         office = self.request.with_user(self.office2)
@@ -368,24 +374,29 @@ class TestRequestWorkflowIntegrity(RequestIntegrityData, AftersalesRequestsCase)
         self.assertEqual(office["partner_phone"], "+86 757 8888 1234")
         self.assertEqual(office["partner_email"], self.customer.email)
         self.assertIn("季华五路", office["partner_address"])
-        stock = self.request.with_user(self.stock_user).read(
-            ["name", "partner_phone", "partner_email", "partner_address"]
-        )
-        self.assertEqual(stock[0]["name"], self.request.name, "the warehouse reads the request")
-        self.assertEqual(
-            (stock[0]["partner_phone"], stock[0]["partner_email"], stock[0]["partner_address"]), (False, False, False)
-        )
+        with self.assertRaises(AccessError, msg="no return for this request: the warehouse does not see it"):
+            self.request.with_user(self.stock_user).read(["name"])
         line = self.lot._svcms_sale_lines()
         picking = self.env["svcms.return.order"]._find_delivery(line.order_id, self.product, self.lot)
-        self.env["svcms.return.order"].create(
+        return_order = self.env["svcms.return.order"].create(
             {
                 "partner_id": self.customer.id,
                 "picking_id": picking.id,
                 "product_id": self.product.id,
                 "lot_id": self.lot.id,
-                "user_id": self.stock_user.id,
+                "request_id": self.request.id,
+                "user_id": self.office.id,
             }
         )
+        self.request.invalidate_recordset()
+        stock = self.request.with_user(self.stock_user).read(
+            ["name", "partner_phone", "partner_email", "partner_address"]
+        )
+        self.assertEqual(stock[0]["name"], self.request.name, "the warehouse reads the request of a return")
+        self.assertEqual(
+            (stock[0]["partner_phone"], stock[0]["partner_email"], stock[0]["partner_address"]), (False, False, False)
+        )
+        return_order.write({"user_id": self.stock_user.id})
         self.request.invalidate_recordset()
         handled = self.request.with_user(self.stock_user).read(["partner_phone"])[0]
         self.assertEqual(handled["partner_phone"], "+86 757 8888 1234")
@@ -599,7 +610,7 @@ class TestRequestIntegrityRpc(RequestIntegrityData, HttpCase):
             self.tech_user, "svcms.installation.check", "write", theirs.installation_check_ids.ids, {"is_done": True}
         )
         self.assertFalse(theirs.installation_check_ids.is_done)
-        [stock] = self._call(self.stock_user, Request, "read", [self.request.id], ["name", "partner_phone"])
-        self.assertEqual((stock["name"], stock["partner_phone"]), (self.request.name, False))
+        # no return for this request: the warehouse clerk does not see it
+        self._refused(self.stock_user, Request, "read", [self.request.id], ["name", "partner_phone"])
         [office] = self._call(self.office, Request, "read", [self.request.id], ["partner_phone"])
         self.assertEqual(office["partner_phone"], "+86 20 1234 5678")

@@ -47,9 +47,18 @@ class ReturnIntegrityMixin(RefusalMixin, OperationsDataMixin):
 
     @classmethod
     def _create_currency(cls, name, rate):
+        """A currency worth 1/rate units of the company currency (Odoo's rates are relative to a base
+        currency, which need not be the company's: the Chinese demo company keeps its books in CNY)."""
         currency = cls.env["res.currency"].create({"name": name, "symbol": name, "rounding": 0.01})
+        company_currency = cls.company.currency_id
+        company_rate = company_currency._get_rates(cls.company, fields.Date.today())[company_currency.id]
         cls.env["res.currency.rate"].create(
-            {"currency_id": currency.id, "rate": rate, "name": date(2000, 1, 1), "company_id": cls.company.id}
+            {
+                "currency_id": currency.id,
+                "rate": rate * company_rate,
+                "name": date(2000, 1, 1),
+                "company_id": cls.company.id,
+            }
         )
         return currency
 

@@ -23,6 +23,7 @@ from . import knowledge_article
 from . import kpi_definition
 from . import kpi
 from . import kpi_measurement
+from . import kpi_chart
 from . import objective
 from . import training_course
 from . import training_session
@@ -53,3 +54,4 @@ from . import complaint_category
 from . import complaint
 from . import sla_report
 from . import sla_workload_report
+from . import ir_actions_report

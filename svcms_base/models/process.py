@@ -5,6 +5,8 @@ import xlsxwriter
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .raci_line import CHECK_LATER
+
 RACI_LEGEND = "R = Responsible / 负责    A = Accountable / 批准    C = Consulted / 咨询    I = Informed / 知会"
 
 
@@ -79,11 +81,11 @@ class SvcmsProcess(models.Model):
     def write(self, vals):
         # Lines edited on the process form are checked together by the constraint above, once the
         # whole form is saved, not one by one (moving the A from one role to another is two edits).
-        return super(SvcmsProcess, self.with_context(svcms_raci_check_later=True)).write(vals)
+        return super(SvcmsProcess, self.with_context(svcms_raci_check_later=CHECK_LATER)).write(vals)
 
     @api.model_create_multi
     def create(self, vals_list):
-        processes = super(SvcmsProcess, self.with_context(svcms_raci_check_later=True)).create(vals_list)
+        processes = super(SvcmsProcess, self.with_context(svcms_raci_check_later=CHECK_LATER)).create(vals_list)
         return processes.with_env(self.env)
 
     # ------------------------------------------------------------------ responsibility allocation table

@@ -1,6 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+# Set by the process form's save only: lines edited together are checked together, once. A context value
+# RPC cannot forge, so a client cannot skip the "exactly one Accountable" rule.
+CHECK_LATER = object()
+
 
 class SvcmsRaciLine(models.Model):
     """One cell of the responsibility allocation table (职责分配表): a role's part in a process."""
@@ -64,22 +68,25 @@ class SvcmsRaciLine(models.Model):
                     self.env._("A role appears twice in the responsibility allocation of process %s.", process.name)
                 )
 
+    def _check_later(self):
+        return self.env.context.get("svcms_raci_check_later") is CHECK_LATER
+
     @api.constrains("process_id", "raci")
     def _check_process_accountable(self):
-        if not self.env.context.get("svcms_raci_check_later"):
+        if not self._check_later():
             self.process_id._check_accountable()
 
     def write(self, vals):
         previous = self.process_id if "process_id" in vals else self.env["svcms.process"]
         result = super().write(vals)
-        if previous and not self.env.context.get("svcms_raci_check_later"):
+        if previous and not self._check_later():
             (previous - self.process_id)._check_accountable()
         return result
 
     def unlink(self):
         processes = self.process_id
         result = super().unlink()
-        if not self.env.context.get("svcms_raci_check_later"):
+        if not self._check_later():
             processes._check_accountable()
         return result
 

@@ -20,3 +20,5 @@ from . import test_integrity_sla
 from . import test_intake
 from . import test_integrity_kpi
 from . import test_integrity_document
+from . import test_reports
+from . import test_pictures

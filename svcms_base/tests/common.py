@@ -244,3 +244,7 @@ class DocumentCommon(TransactionCase):
         wizard.change_summary = summary
         action = wizard.save().action_create_revision()
         return self.env["svcms.document"].browse(action["res_id"])
+
+
+# the smallest PDF a portal upload check accepts
+PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"

@@ -3,7 +3,7 @@ from odoo.http import Request
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 
-from .test_intake import PDF_BYTES
+from .common import PDF_BYTES
 
 
 @tagged("post_install", "-at_install")

@@ -8,6 +8,8 @@ from odoo.http import Request
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from .common import PDF_BYTES
+
 ALIAS_DOMAIN = "svcms-intake.example.com"
 
 RAW_MAIL = """Return-Path: <{sender}>
@@ -30,7 +32,6 @@ def png_bytes(size=(8, 8)):
     return buffer.getvalue()
 
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64 + b"PE\x00\x00" + b"\x00" * 200
 # 11 MB of photo-like bytes (a run of zeros without line breaks is refused earlier, by werkzeug, with a 413)
 BIG_PAYLOAD = bytes(range(256)) * (11 * 4096)

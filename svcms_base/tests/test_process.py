@@ -90,6 +90,14 @@ class TestProcessRaci(SvcmsProcessCommon, TransactionCase):
         with self.assertRaisesRegex(ValidationError, "维修保养服务过程"):
             form.save()
 
+    def test_a_client_context_cannot_skip_the_accountable_check(self):
+        # the key the process form uses internally, sent by a client as plain JSON/XML-RPC data
+        lines = self.env["svcms.raci.line"].with_user(self.manager).with_context(svcms_raci_check_later=True)
+        accountable = self.repair.raci_line_ids.filtered(lambda line: line.raci == "A")
+        with self.assertRaises(ValidationError):
+            lines.browse(accountable.id).write({"raci": "R"})
+        self.assertEqual(accountable.raci, "A")
+
     def test_direct_line_edits_are_checked(self):
         accountable = self.repair.raci_line_ids.filtered(lambda line: line.raci == "A")
         with self.assertRaises(ValidationError):

@@ -118,12 +118,10 @@ class TestRiskRegister(TransactionCase):
         self.assertEqual(cells, {("5", "4"): 2, ("2", "3"): 1, ("1", "1"): 1, ("5", "5"): 1})
         levels = dict(self.Risk._read_group(domain, ["level"], ["__count"]))
         self.assertEqual(levels, {"critical": 3, "medium": 1, "low": 1})
-        # The heat map action opens the pivot with likelihood in rows and impact in columns.
-        action = self.env.ref("svcms_base.svcms_risk_heat_map_action")
-        self.assertEqual(action.view_mode.split(",")[0], "pivot")
-        arch = self.Risk.get_view(action.view_id.id, "pivot")["arch"]
-        self.assertIn('name="likelihood" type="row"', arch)
-        self.assertIn('name="impact" type="col"', arch)
+        # The heat map menu opens the 5 x 5 client action (likelihood in rows, impact in columns).
+        menu = self.env.ref("svcms_base.menu_svcms_risk_heat_map")
+        self.assertEqual(menu.action, self.env.ref("svcms_base.svcms_risk_heat_map_client_action"))
+        self.assertEqual(menu.action.tag, "svcms_risk_heat_map")
 
     def _run_review_cron(self):
         with self.enter_registry_test_mode():
