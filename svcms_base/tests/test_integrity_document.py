@@ -480,6 +480,8 @@ class TestIntegrityCopiesAndConfirmations(IntegrityCommon):
 @tagged("post_install", "-at_install")
 class TestIntegrityDocumentCron(IntegrityCommon):
     def test_one_broken_document_does_not_stop_the_others(self):
+        # automated notes are written in the company's language: English here
+        self.env.company.partner_id.lang = "en_US"
         with freeze_time("2020-01-01"):
             documents = self.env["svcms.document"]
             for index in range(3):
