@@ -1,3 +1,9 @@
+from odoo.addons.svcms_base.tools import load_base_translations
+
 from . import controllers
 from . import models
 from . import wizards
+
+
+def _post_init_hook(env):
+    load_base_translations(env)

@@ -73,6 +73,7 @@
             "svcms_aftersales/static/tests/tours/**/*",
         ],
     },
+    "post_init_hook": "_post_init_hook",
     "application": True,
     "installable": True,
 }
