@@ -1,7 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
-
-from .service_request import OPEN_STATES
+from odoo.exceptions import ValidationError
 
 
 class SvcmsServiceRequestPart(models.Model):
@@ -13,6 +11,9 @@ class SvcmsServiceRequestPart(models.Model):
 
     _name = "svcms.service.request.part"
     _description = "Service Request Part"
+    _inherit = ["svcms.workflow.line.mixin"]
+    _svcms_parent_field = "request_id"
+    _svcms_parent_lines_field = "part_line_ids"
     _order = "request_id, sequence, id"
     _check_company_auto = True
 
@@ -50,34 +51,12 @@ class SvcmsServiceRequestPart(models.Model):
             if (values.get("price_unit") or 0.0) < 0:
                 raise ValidationError(self.env._("The unit price of a part cannot be negative."))
 
-    def _check_request_open(self, requests):
-        if self.env.su:
-            return
-        finished = requests.sudo().filtered(lambda request: request.state not in OPEN_STATES)
-        if finished:
-            raise UserError(
-                self.env._(
-                    "%(name)s is finished: its parts can no longer change.",
-                    name=finished[0].display_name,
-                )
-            )
-
     @api.model_create_multi
     def create(self, vals_list):
         # a clear message before the database constraint refuses the row
         self._check_amounts(vals_list)
-        self._check_request_open(
-            self.env["svcms.service.request"].browse({v["request_id"] for v in vals_list if v.get("request_id")})
-        )
         return super().create(vals_list)
 
     def write(self, vals):
         self._check_amounts([vals])
-        self._check_request_open(self.request_id)
-        if vals.get("request_id"):
-            self._check_request_open(self.env["svcms.service.request"].browse(vals["request_id"]))
         return super().write(vals)
-
-    def unlink(self):
-        self._check_request_open(self.request_id)
-        return super().unlink()
