@@ -2,6 +2,7 @@ from . import svcms_lang
 from . import workflow_mixin
 from . import workflow_line_mixin
 from . import nonconformity_source
+from . import evidence_mixin
 from . import cron_failure_mixin
 from . import ir_attachment
 from . import mail_message

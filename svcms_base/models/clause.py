@@ -45,3 +45,38 @@ class SvcmsClause(models.Model):
     def _compute_display_name(self):
         for clause in self:
             clause.display_name = f"{clause.code} {clause.name}"
+
+    # ------------------------------------------------------------------ clause-to-evidence
+    @api.model
+    def _svcms_evidence_models(self):
+        """Names of the record types that declare evidence (inherit ``svcms.evidence.mixin``)."""
+        names = self.env.registry.descendants(["svcms.evidence.mixin"], "_inherit")
+        return sorted(
+            name
+            for name in names
+            if name != "svcms.evidence.mixin" and not self.env[name]._abstract and self.env[name]._auto
+        )
+
+    def _svcms_evidence_counts(self, date_from, date_to, companies=None, system=None):
+        """Per clause of ``self``: the record types that evidence it and their count in the period.
+
+        :return: ``{clause_id: [(model_name, model_description, count), ...]}`` for every clause of ``self``
+            (an empty list for a clause nothing evidences). One aggregate query per record type declaring a
+            clause of ``self``, whatever the number of records or clauses.
+        """
+        by_key = {(clause.standard, clause.code): clause.id for clause in self}
+        result = {clause.id: [] for clause in self}
+        for name in self._svcms_evidence_models():
+            Model = self.env[name]
+            clause_ids = [
+                by_key[standard, code]
+                for standard in {clause.standard for clause in self}
+                for code in Model._svcms_evidence_clause_codes(standard)
+                if (standard, code) in by_key
+            ]
+            if not clause_ids:
+                continue
+            count = Model._svcms_evidence_count(date_from, date_to, companies, system)
+            for clause_id in clause_ids:
+                result[clause_id].append((name, Model._description, count))
+        return result

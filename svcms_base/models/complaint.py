@@ -32,6 +32,7 @@ class SvcmsComplaint(models.Model):
         "svcms.workflow.mixin",
         "svcms.nonconformity.source",
         "svcms.intake.mixin",
+        "svcms.evidence.mixin",
     ]
     _order = "id desc"
     _check_company_auto = True
@@ -43,6 +44,8 @@ class SvcmsComplaint(models.Model):
     _svcms_sla_team_field = "department_id"
     _svcms_sla_user_field = "user_id"
     _svcms_sla_start_field = "date_received"
+    _svcms_evidence_clauses = {"iso20000": ("8.3.2",), "gbt27922": ("3.2.1", "3.2.2", "3.2.3")}
+    _svcms_evidence_date_field = "date_received"
     # first response, resolution and waiting for the customer are the mixin's common events
 
     _svcms_transitions = {

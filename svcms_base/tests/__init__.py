@@ -22,3 +22,4 @@ from . import test_integrity_kpi
 from . import test_integrity_document
 from . import test_reports
 from . import test_pictures
+from . import test_evidence
