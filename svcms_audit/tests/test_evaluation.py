@@ -329,6 +329,19 @@ class TestEvaluationScore(EvaluationMixin, AuditCase):
         result = definition._evaluate(date(2025, 3, 1), date(2025, 4, 1), self.company)
         self.assertEqual(result["value"], 90.0)
 
+    def test_demo_self_evaluation(self):
+        """The demo self-evaluation (when demo data is loaded): approved, 四星 between 90 and 95, two improvements."""
+        evaluation = self.env.ref("svcms_audit.demo_evaluation_self", raise_if_not_found=False)
+        if not evaluation:
+            return
+        self.assertEqual(evaluation.state, "approved")
+        self.assertTrue(90 <= evaluation.score < 95, evaluation.score)
+        self.assertEqual(evaluation.level, "four_star")
+        self.assertEqual(len(evaluation.line_ids.filtered("below_full")), 2)
+        self.assertEqual(evaluation.improvement_count, 2)
+        self.assertEqual(evaluation.management_system_id.last_evaluation_level, "four_star")
+        self.assertEqual(evaluation.management_system_id.last_evaluation_date, evaluation.evaluation_date)
+
     def test_evidence_text_per_line(self):
         """Evidence of each indicator: the record types declaring it and their count in the period (one call)."""
         evaluation = self.new_evaluation(self.user_auditor)
