@@ -117,7 +117,9 @@ class SvcmsEvaluationLine(models.Model):
         }
         for evaluation in self.evaluation_id:
             lines = self.filtered(lambda line, evaluation=evaluation: line.evaluation_id == evaluation)
-            counts = lines.clause_id._svcms_evidence_counts(
+            # numbers only, of the evaluation's company: an evaluator counts the evidence of every process,
+            # including record types (after-sales requests, outlets ...) their groups do not open
+            counts = lines.clause_id.sudo()._svcms_evidence_counts(
                 evaluation.date_from,
                 evaluation.date_to,
                 companies=evaluation.company_id,

@@ -347,7 +347,7 @@ class TestEvaluationScore(EvaluationMixin, AuditCase):
         evaluation = self.new_evaluation(self.user_auditor)
         evaluation.action_load_indicators()
         Clause = self.env["svcms.clause"]
-        counts = evaluation.line_ids.clause_id._svcms_evidence_counts(
+        counts = evaluation.line_ids.clause_id.sudo()._svcms_evidence_counts(
             evaluation.date_from, evaluation.date_to, companies=evaluation.company_id, system=self.gbt_system
         )
         declared = {clause_id for clause_id, entries in counts.items() if entries}
@@ -359,6 +359,15 @@ class TestEvaluationScore(EvaluationMixin, AuditCase):
         for line in evaluation.line_ids:
             expected = ", ".join(f"{names[name]}: {count}" for name, _d, count in counts[line.clause_id.id])
             self.assertEqual(line.evidence, expected)
+        # two complaints received in the period: the complaint indicators count them
+        channels = evaluation.line_ids.filtered(lambda line: line.clause_id.code == "3.2.1")
+        before = {name: count for name, _d, count in counts[channels.clause_id.id]}["svcms.complaint"]
+        partner = self.env["res.partner"].create({"name": "Evidence customer"})
+        self.env["svcms.complaint"].create(
+            [{"subject": f"Late repair {n}", "partner_id": partner.id, "description": "<p>Late</p>"} for n in (1, 2)]
+        )
+        self.env.invalidate_all()
+        self.assertIn(f"{names['svcms.complaint']}: {before + 2}", channels.evidence)
 
 
 @tagged("post_install", "-at_install")
