@@ -1,5 +1,6 @@
 from odoo.addons.svcms_base.tools import load_base_translations
 
+from . import controllers
 from . import models
 from . import wizards
 

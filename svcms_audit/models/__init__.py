@@ -7,3 +7,6 @@ from . import improvement
 from . import management_review
 from . import evaluation
 from . import evaluation_line
+from . import evaluation_special
+from . import evaluation_kpi
+from . import management_system
