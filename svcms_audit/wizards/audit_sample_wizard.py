@@ -1,0 +1,94 @@
+import datetime
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class SvcmsAuditSampleWizard(models.TransientModel):
+    """Draw records at random from a period as evidence for a checklist line."""
+
+    _name = "svcms.audit.sample.wizard"
+    _description = "Draw an Evidence Sample"
+
+    line_id = fields.Many2one("svcms.audit.line", string="Checklist Line", required=True, ondelete="cascade")
+    allowed_model_ids = fields.Many2many("ir.model", compute="_compute_allowed_model_ids")
+    model_id = fields.Many2one(
+        "ir.model",
+        string="Record Type",
+        required=True,
+        ondelete="cascade",
+        domain="[('id', 'in', allowed_model_ids)]",
+        help="The record types that evidence the line's clause.",
+    )
+    size = fields.Integer(string="Sample Size", required=True, default=5)
+    date_from = fields.Date(string="From", required=True, default=lambda self: self._default_period()[0])
+    date_to = fields.Date(string="To", required=True, default=lambda self: self._default_period()[1])
+
+    @api.model
+    def _default_period(self):
+        """The year of the audit's programme, else the 12 months before the audit starts (or today)."""
+        line = self.env["svcms.audit.line"].browse(self.env.context.get("default_line_id"))
+        audit = line.audit_id
+        if audit.programme_id:
+            year = audit.programme_id.year
+            return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        end = audit.date_start or fields.Date.context_today(self)
+        return end - relativedelta(months=12) + relativedelta(days=1), end
+
+    @api.model
+    def _evidence_models_for(self, clause):
+        """Names of the record types declaring ``clause`` (or one of its sub-clauses); all of them without a clause."""
+        names = self.env["svcms.clause"]._svcms_evidence_models()
+        if not clause:
+            return names
+        clauses = self.env["svcms.clause"].search([("id", "child_of", clause.id)])
+        result = []
+        for name in names:
+            codes = set(self.env[name]._svcms_evidence_clause_codes(clause.standard))
+            if codes & set(clauses.mapped("code")):
+                result.append(name)
+        return result
+
+    @api.depends("line_id")
+    def _compute_allowed_model_ids(self):
+        for wizard in self:
+            names = self._evidence_models_for(wizard.line_id.clause_id)
+            wizard.allowed_model_ids = self.env["ir.model"].search([("model", "in", names)])
+
+    def action_draw(self):
+        self.ensure_one()
+        line = self.line_id
+        line.audit_id._svcms_check_unlocked({"line_ids"})
+        if self.model_id.model not in self._evidence_models_for(line.clause_id):
+            raise UserError(
+                self.env._(
+                    "%(type)s does not evidence clause %(clause)s.",
+                    type=self.model_id.name,
+                    clause=line.clause_id.display_name,
+                )
+            )
+        if self.size < 1 or self.size > 100:
+            raise UserError(self.env._("A sample holds from 1 to 100 records."))
+        if self.date_from > self.date_to:
+            raise UserError(self.env._("The period of a sample cannot end before it starts."))
+        audit = line.audit_id
+        records = self.env[self.model_id.model]._svcms_evidence_sample(
+            self.date_from, self.date_to, self.size, companies=audit.company_id, system=audit.management_system_id
+        )
+        existing = set(line.evidence_ids.filtered(lambda e: e.res_model == records._name).mapped("res_id"))
+        new_ids = [record_id for record_id in records.ids if record_id not in existing]
+        if not new_ids:
+            raise UserError(
+                self.env._(
+                    "No new %(type)s record found between %(start)s and %(end)s.",
+                    type=self.model_id.name,
+                    start=fields.Date.to_string(self.date_from),
+                    end=fields.Date.to_string(self.date_to),
+                )
+            )
+        self.env["svcms.audit.evidence"].create(
+            [{"line_id": line.id, "res_model": records._name, "res_id": record_id} for record_id in new_ids]
+        )
+        return {"type": "ir.actions.act_window_close"}
