@@ -1,4 +1,5 @@
 import xmlrpc.client
+from contextlib import contextmanager
 
 from dateutil.relativedelta import relativedelta
 
@@ -40,6 +41,13 @@ class AuditFixtures(AuditCase):
             }
         )
 
+    @contextmanager
+    def assertRefused(self, exception, regex):
+        """Like assertRaisesRegex, inside a savepoint (Odoo's assertRaises): a refused write leaves nothing."""
+        with self.assertRaises(exception) as caught:
+            yield
+        self.assertRegex(str(caught.exception), regex)
+
     @classmethod
     def _audit(cls, user=None, **values):
         vals = {
@@ -60,7 +68,7 @@ class AuditFixtures(AuditCase):
 class TestAuditIndependence(AuditFixtures):
     def test_own_department_refused_at_plan_confirmation(self):
         audit = self._audit(department_ids=[(6, 0, self.dep_quality.ids)])
-        with self.assertRaisesRegex(ValidationError, "Lead Auditor.*Test Quality"):
+        with self.assertRefused(ValidationError, "Lead Auditor.*Test Quality"):
             audit.with_user(self.user_lead).action_start()
         self.assertEqual(audit.state, "draft")
 
@@ -70,13 +78,13 @@ class TestAuditIndependence(AuditFixtures):
         )
         self._certify(field_auditor, self.today - relativedelta(years=1), self.today + relativedelta(years=1))
         audit = self._audit(auditor_ids=[(6, 0, field_auditor.ids)])
-        with self.assertRaisesRegex(ValidationError, "Field Auditor.*Test Field Service"):
+        with self.assertRefused(ValidationError, "Field Auditor.*Test Field Service"):
             audit.with_user(self.user_lead).action_start()
         self.assertEqual(audit.state, "draft")
 
     def test_owned_process_refused(self):
         audit = self._audit(auditor_ids=[(6, 0, self.emp_verifier.ids)], process_ids=[(6, 0, self.process.ids)])
-        with self.assertRaisesRegex(ValidationError, "Verifier owns the audited process.*Test Complaint Handling"):
+        with self.assertRefused(ValidationError, "Verifier owns the audited process.*Test Complaint Handling"):
             audit.with_user(self.user_lead).action_start()
         self.assertEqual(audit.state, "draft")
 
@@ -84,9 +92,9 @@ class TestAuditIndependence(AuditFixtures):
         audit = self._audit()
         audit.with_user(self.user_lead).action_start()
         self.assertEqual(audit.state, "in_progress")
-        with self.assertRaisesRegex(ValidationError, "Test Quality"):
+        with self.assertRefused(ValidationError, "Test Quality"):
             audit.with_user(self.user_lead).write({"department_ids": [(4, self.dep_quality.id)]})
-        with self.assertRaisesRegex(ValidationError, "Test Complaint Handling"):
+        with self.assertRefused(ValidationError, "Test Complaint Handling"):
             audit.with_user(self.user_lead).write(
                 {"auditor_ids": [(4, self.emp_verifier.id)], "process_ids": [(4, self.process.id)]}
             )
@@ -110,7 +118,7 @@ class TestAuditQualification(AuditFixtures):
             {"name": "Uncertified Auditor", "department_id": self.dep_quality.id}
         )
         audit = self._audit(auditor_ids=[(6, 0, uncertified.ids)])
-        with self.assertRaisesRegex(ValidationError, "Uncertified Auditor lacks a valid Internal Auditor Certificate"):
+        with self.assertRefused(ValidationError, "Uncertified Auditor lacks a valid Internal Auditor Certificate"):
             audit.with_user(self.user_lead).action_start()
         self.assertEqual(audit.state, "draft")
 
@@ -119,7 +127,7 @@ class TestAuditQualification(AuditFixtures):
         # valid today, expired on the day the audit starts
         self._certify(auditor, self.today - relativedelta(years=2), self.today + relativedelta(days=3))
         audit = self._audit(auditor_ids=[(6, 0, auditor.ids)])
-        with self.assertRaisesRegex(ValidationError, "Expiring Auditor lacks a valid"):
+        with self.assertRefused(ValidationError, "Expiring Auditor lacks a valid"):
             audit.with_user(self.user_lead).action_start()
         self.assertEqual(audit.state, "draft")
         # the same auditor is qualified for an audit starting while the certificate is valid
@@ -131,14 +139,14 @@ class TestAuditQualification(AuditFixtures):
         auditor = self.env["hr.employee"].create({"name": "Future Auditor", "department_id": self.dep_quality.id})
         self._certify(auditor, self.today + relativedelta(days=30), self.today + relativedelta(years=3))
         audit = self._audit(auditor_ids=[(6, 0, auditor.ids)])
-        with self.assertRaisesRegex(ValidationError, "Future Auditor lacks a valid"):
+        with self.assertRefused(ValidationError, "Future Auditor lacks a valid"):
             audit.with_user(self.user_lead).action_start()
 
     def test_unqualified_auditor_added_later_refused(self):
         audit = self._audit()
         audit.with_user(self.user_lead).action_start()
         uncertified = self.env["hr.employee"].create({"name": "Late Auditor", "department_id": self.dep_quality.id})
-        with self.assertRaisesRegex(ValidationError, "Late Auditor lacks a valid"):
+        with self.assertRefused(ValidationError, "Late Auditor lacks a valid"):
             audit.with_user(self.user_lead).write({"auditor_ids": [(4, uncertified.id)]})
 
     def test_external_audit_needs_no_certification(self):
@@ -173,7 +181,7 @@ class TestAuditChecklist(AuditFixtures):
 
     def test_generate_without_clauses_refused(self):
         audit = self._audit()
-        with self.assertRaisesRegex(UserError, "Choose the clauses"):
+        with self.assertRefused(UserError, "Choose the clauses"):
             audit.with_user(self.user_auditor).action_generate_checklist()
 
     def test_sample_drawn_from_the_period(self):
@@ -186,7 +194,7 @@ class TestAuditChecklist(AuditFixtures):
                     "subject": f"投诉{i}",
                     "partner_id": partner.id,
                     "description": "<p>x</p>",
-                    "date_received": f"{self.today.year - 1}-0{i}-10 08:00:00",
+                    "date_received": f"{self.today.year - 5}-0{i}-10 08:00:00",
                 }
                 for i in range(1, 4)
             ]
@@ -196,7 +204,7 @@ class TestAuditChecklist(AuditFixtures):
                 "subject": "旧投诉",
                 "partner_id": partner.id,
                 "description": "<p>x</p>",
-                "date_received": f"{self.today.year - 3}-05-10 08:00:00",
+                "date_received": f"{self.today.year - 7}-05-10 08:00:00",
             }
         )
         audit = self._audit(clause_ids=[(6, 0, clause.ids)], date_start=self.today, date_end=self.today)
@@ -204,29 +212,42 @@ class TestAuditChecklist(AuditFixtures):
         line = audit.line_ids
         action = line.with_user(self.user_auditor).action_draw_sample()
         Wizard = self.env["svcms.audit.sample.wizard"].with_user(self.user_auditor).with_context(action["context"])
-        complaint_model = self.env["ir.model"]._get("svcms.complaint")
+        self.assertIn("svcms.complaint", dict(Wizard._selection_res_model()))
+        self.assertNotIn("svcms.audit", dict(Wizard._selection_res_model()))
+        year = self.today.year - 5  # before the demo data
         wizard = Wizard.create(
-            {
-                "model_id": complaint_model.id,
-                "size": 10,
-                "date_from": f"{self.today.year - 1}-01-01",
-                "date_to": f"{self.today.year - 1}-12-31",
-            }
+            {"res_model": "svcms.complaint", "size": 10, "date_from": f"{year}-01-01", "date_to": f"{year}-12-31"}
         )
-        self.assertIn(complaint_model, wizard.allowed_model_ids)
         wizard.action_draw()
         self.assertEqual(set(line.evidence_ids.mapped("res_id")), set(inside.ids))
         self.assertNotIn(outside.id, line.evidence_ids.mapped("res_id"))
+        self.assertIn(line.evidence_ids[0].record_ref, inside)
         self.assertEqual(line.evidence_ids[0].record_ref._name, "svcms.complaint")
+        # drawing again finds nothing new in that period
+        with self.assertRefused(UserError, "No new"):
+            Wizard.create(
+                {"res_model": "svcms.complaint", "size": 10, "date_from": f"{year}-01-01", "date_to": f"{year}-12-31"}
+            ).action_draw()
         # the default period: the 12 months up to the audit's start
-        default = Wizard.create({"model_id": complaint_model.id, "size": 2})
+        default = Wizard.create({"res_model": "svcms.complaint", "size": 2})
         self.assertEqual(default.date_to, audit.date_start)
         self.assertEqual(default.date_from, audit.date_start - relativedelta(months=12) + relativedelta(days=1))
-        # a record type that does not evidence the clause is refused
-        other = self.env["ir.model"]._get("svcms.audit")
-        wrong = Wizard.create({"model_id": other.id, "size": 2})
-        with self.assertRaisesRegex(UserError, "does not evidence"):
+        # a record type that does not evidence the line's clause is refused
+        other_line = self.env["svcms.audit.line"].create(
+            {"audit_id": audit.id, "clause_id": self.clause("iso20000", "9.2").id, "question": "Q"}
+        )
+        self.assertNotIn(
+            "svcms.complaint",
+            dict(Wizard.with_context(default_line_id=other_line.id)._selection_res_model()),
+        )
+        wrong = (
+            self.env["svcms.audit.sample.wizard"]
+            .with_user(self.user_auditor)
+            .create({"line_id": other_line.id, "res_model": "svcms.complaint", "size": 2})
+        )
+        with self.assertRefused(UserError, "does not evidence"):
             wrong.action_draw()
+        self.assertFalse(other_line.evidence_ids)
 
     def test_raise_nonconformity_from_minor_finding(self):
         clause = self.clause("iso20000", "8.3.2")
@@ -235,7 +256,7 @@ class TestAuditChecklist(AuditFixtures):
         audit.with_user(self.user_auditor).action_generate_checklist()
         line = audit.line_ids
         line.with_user(self.user_auditor).write({"result": "observation", "notes": "记录完整"})
-        with self.assertRaisesRegex(UserError, "minor or major"):
+        with self.assertRefused(UserError, "minor or major"):
             line.with_user(self.user_auditor).action_raise_nonconformity()
         line.with_user(self.user_auditor).write({"result": "minor", "notes": "两单投诉未在24小时内响应"})
         action = line.with_user(self.user_auditor).action_raise_nonconformity()
@@ -279,7 +300,7 @@ class TestAuditApproval(AuditFixtures):
         with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_model"):
             audit.with_user(self.user_auditor).action_approve()
         # a manager holds the lead auditor group, yet is not this audit's lead auditor
-        with self.assertRaisesRegex(UserError, "Only the lead auditor"):
+        with self.assertRefused(UserError, "Only the lead auditor"):
             audit.with_user(self.user_manager).action_approve()
         self.assertFalse(audit.with_user(self.user_manager).can_approve)
         self.assertTrue(audit.with_user(self.user_lead).can_approve)
@@ -291,7 +312,7 @@ class TestAuditApproval(AuditFixtures):
         audit = self._audit(clause_ids=[(6, 0, self.clause("iso20000", "8.3.2").ids)])
         audit.with_user(self.user_lead).action_start()
         audit.with_user(self.user_auditor).action_generate_checklist()
-        with self.assertRaisesRegex(UserError, "no result"):
+        with self.assertRefused(UserError, "no result"):
             audit.with_user(self.user_auditor).action_submit()
         self.assertEqual(audit.state, "in_progress")
 

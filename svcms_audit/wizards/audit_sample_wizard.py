@@ -13,13 +13,10 @@ class SvcmsAuditSampleWizard(models.TransientModel):
     _description = "Draw an Evidence Sample"
 
     line_id = fields.Many2one("svcms.audit.line", string="Checklist Line", required=True, ondelete="cascade")
-    allowed_model_ids = fields.Many2many("ir.model", compute="_compute_allowed_model_ids")
-    model_id = fields.Many2one(
-        "ir.model",
+    res_model = fields.Selection(
+        selection="_selection_res_model",
         string="Record Type",
         required=True,
-        ondelete="cascade",
-        domain="[('id', 'in', allowed_model_ids)]",
         help="The record types that evidence the line's clause.",
     )
     size = fields.Integer(string="Sample Size", required=True, default=5)
@@ -51,21 +48,22 @@ class SvcmsAuditSampleWizard(models.TransientModel):
                 result.append(name)
         return result
 
-    @api.depends("line_id")
-    def _compute_allowed_model_ids(self):
-        for wizard in self:
-            names = self._evidence_models_for(wizard.line_id.clause_id)
-            wizard.allowed_model_ids = self.env["ir.model"].search([("model", "in", names)])
+    @api.model
+    def _selection_res_model(self):
+        """The record types evidencing the clause of the line the wizard opened on (every one elsewhere)."""
+        line = self.env["svcms.audit.line"].browse(self.env.context.get("default_line_id")).exists()
+        names = self._evidence_models_for(line.clause_id) if line else self.env["svcms.clause"]._svcms_evidence_models()
+        return [(name, self.env[name]._description) for name in names]
 
     def action_draw(self):
         self.ensure_one()
         line = self.line_id
         line.audit_id._svcms_check_unlocked({"line_ids"})
-        if self.model_id.model not in self._evidence_models_for(line.clause_id):
+        if self.res_model not in self._evidence_models_for(line.clause_id):
             raise UserError(
                 self.env._(
                     "%(type)s does not evidence clause %(clause)s.",
-                    type=self.model_id.name,
+                    type=self.env[self.res_model]._description,
                     clause=line.clause_id.display_name,
                 )
             )
@@ -74,7 +72,7 @@ class SvcmsAuditSampleWizard(models.TransientModel):
         if self.date_from > self.date_to:
             raise UserError(self.env._("The period of a sample cannot end before it starts."))
         audit = line.audit_id
-        records = self.env[self.model_id.model]._svcms_evidence_sample(
+        records = self.env[self.res_model]._svcms_evidence_sample(
             self.date_from, self.date_to, self.size, companies=audit.company_id, system=audit.management_system_id
         )
         existing = set(line.evidence_ids.filtered(lambda e: e.res_model == records._name).mapped("res_id"))
@@ -83,7 +81,7 @@ class SvcmsAuditSampleWizard(models.TransientModel):
             raise UserError(
                 self.env._(
                     "No new %(type)s record found between %(start)s and %(end)s.",
-                    type=self.model_id.name,
+                    type=self.env[self.res_model]._description,
                     start=fields.Date.to_string(self.date_from),
                     end=fields.Date.to_string(self.date_to),
                 )
