@@ -211,11 +211,15 @@ class SvcmsAudit(models.Model):
                     )
                 )
 
-    @api.constrains(*TEAM_SCOPE_FIELDS, "state", "audit_type")
-    def _check_team_after_confirmation(self):
-        confirmed = self.filtered(lambda a: a.state in ("in_progress", "reported", "approved"))
-        confirmed._svcms_check_independence()
-        confirmed._svcms_check_qualification()
+    def write(self, vals):
+        """Once the plan is confirmed, a change of team, scope or date is checked again (independence and
+        qualification); later steps (submit, approve) do not re-judge a team that was checked."""
+        result = super().write(vals)
+        if set(vals) & {*TEAM_SCOPE_FIELDS, "audit_type"}:
+            confirmed = self.filtered(lambda a: a.state in ("in_progress", "reported", "approved"))
+            confirmed._svcms_check_independence()
+            confirmed._svcms_check_qualification()
+        return result
 
     # ------------------------------------------------------------------ approval: the lead auditor's own user
     def _svcms_check_transition(self, action):
