@@ -18,8 +18,9 @@ LEAD_GROUP = "svcms_audit.group_audit_lead_auditor"
 MANAGER_GROUP = "svcms_audit.group_audit_manager"
 # the competence requirement every internal auditor meets on the audit date (data/audit_data.xml)
 AUDITOR_REQUIREMENT = "REQ-INTERNAL-AUDITOR"
-# audits done by our own employees: independence and qualification apply
-INTERNAL_TYPES = ("internal", "supervisory", "re_evaluation")
+# audits done by our own employees: independence and qualification apply (certification audits and the
+# GB/T 27922 supervisory evaluations and re-evaluations are done by the certification/evaluation body)
+INTERNAL_TYPES = ("internal",)
 # fields whose change re-checks independence and qualification once the plan is confirmed
 TEAM_SCOPE_FIELDS = ("lead_auditor_id", "auditor_ids", "expert_ids", "department_ids", "process_ids", "date_start")
 # GB/T 27922: a supervisory evaluation at least every 12 months, a re-evaluation at least every 36
