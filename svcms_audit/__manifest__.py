@@ -26,6 +26,7 @@
         "views/audit_programme_views.xml",
         "views/audit_views.xml",
         "views/audit_line_views.xml",
+        "wizards/audit_sample_wizard_views.xml",
         "report/audit_report.xml",
         # [nonconformity and improvement]
         "views/nonconformity_views.xml",

@@ -117,8 +117,9 @@ class SvcmsCompetenceGap(models.Model):
         )
 
     @api.model
-    def _gap_query(self, pairs):
-        today = SQL("(NOW() AT TIME ZONE 'UTC')::date")
+    def _gap_query(self, pairs, on_date=None):
+        """The gap rows of ``pairs``, valid on ``on_date`` (a date; default today)."""
+        today = SQL("%s::date", on_date) if on_date else SQL("(NOW() AT TIME ZONE 'UTC')::date")
         return SQL(
             """
             SELECT ROW_NUMBER() OVER (
@@ -190,12 +191,13 @@ class SvcmsCompetenceGap(models.Model):
         )
 
     @api.model
-    def _gap_rows(self, employees, requirement_codes=None):
+    def _gap_rows(self, employees, requirement_codes=None, on_date=None):
         """Rows of the gap query for ``employees`` as dicts (one query, whatever their number).
 
         :param employees: hr.employee recordset
         :param requirement_codes: requirement codes to check; None checks the requirements of each
             employee's current job
+        :param on_date: the date the items must be valid on (default today)
         """
         if not employees:
             return []
@@ -204,4 +206,4 @@ class SvcmsCompetenceGap(models.Model):
         else:
             pairs = self._code_pairs(employees.ids, requirement_codes)
         self.env.flush_all()
-        return self.env.execute_query_dict(self._gap_query(pairs))
+        return self.env.execute_query_dict(self._gap_query(pairs, on_date))

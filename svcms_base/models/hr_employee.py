@@ -95,7 +95,7 @@ class HrEmployee(models.Model):
             employee.svcms_gap_count = gaps.get(employee, 0)
 
     # ------------------------------------------------------------------ competence check (public API)
-    def _svcms_check_competence(self, requirement_codes=None, raise_if_missing=True):
+    def _svcms_check_competence(self, requirement_codes=None, raise_if_missing=True, on_date=None):
         """Check that the employees in ``self`` meet competence requirements before work is assigned.
 
         Other applications call it before assigning work, e.g. after-sales before dispatching a
@@ -109,6 +109,8 @@ class HrEmployee(models.Model):
             requirement listing the employee's current job.
         :param raise_if_missing: when true (default), raise a ``UserError`` listing every gap;
             otherwise return the gaps.
+        :param on_date: the date (``datetime.date``) on which the courses and certifications must be valid,
+            e.g. the start of an audit; default today. Proofs obtained after that date do not count.
         :return: list of gaps (empty when every employee is competent), each a dict with keys
             ``employee`` (hr.employee), ``requirement`` (svcms.competence.requirement),
             ``item_type`` ('course' or 'certification'), ``course`` (svcms.training.course or empty),
@@ -127,7 +129,11 @@ class HrEmployee(models.Model):
         if requirement_codes is not None:
             requirement_codes = list(requirement_codes)
             self._svcms_check_requirement_codes(requirement_codes)
-        rows = [row for row in Gap._gap_rows(self, requirement_codes) if row["status"] in ("missing", "expired")]
+        rows = [
+            row
+            for row in Gap._gap_rows(self, requirement_codes, on_date=on_date)
+            if row["status"] in ("missing", "expired")
+        ]
         # mappings keep the prefetch of each recordset: names are read in one query per model
         employees = {e.id: e for e in self.env["hr.employee"].sudo().browse({row["employee_id"] for row in rows})}
         requirements = {

@@ -158,6 +158,22 @@ class TestCompetenceCheck(SvcmsTrainingCase):
         self.assertEqual(self.zhang._svcms_check_competence(), [])
         self.assertEqual(self.zhang._svcms_check_competence(["T-REQ"]), [])
 
+    def test_check_on_a_given_date(self):
+        """``on_date``: valid on that day, neither obtained later nor expired before (an audit's start date)."""
+        self._certificate(
+            self.zhang, self.today + relativedelta(days=60), valid_from=self.today - relativedelta(days=10)
+        )
+        self.assertEqual(self.zhang._svcms_check_competence(["T-REQ"], on_date=self.today), [])
+        self.assertEqual(self.zhang._svcms_check_competence(["T-REQ"], on_date=self.today + relativedelta(days=60)), [])
+        later = self.zhang._svcms_check_competence(
+            ["T-REQ"], raise_if_missing=False, on_date=self.today + relativedelta(days=61)
+        )
+        self.assertEqual([gap["status"] for gap in later], ["expired"])
+        earlier = self.zhang._svcms_check_competence(
+            ["T-REQ"], raise_if_missing=False, on_date=self.today - relativedelta(days=11)
+        )
+        self.assertEqual([gap["status"] for gap in earlier], ["missing"])
+
     def test_permit_from_a_passed_session_passes(self):
         self._session({self.zhang: 90}).action_done()
         self.assertEqual(self.zhang._svcms_check_competence(), [])
