@@ -7,3 +7,6 @@ from . import improvement
 from . import management_review
 from . import evaluation
 from . import evaluation_line
+from . import management_review_input
+from . import management_review_decision
+from . import management_review_system
