@@ -80,11 +80,11 @@ def main():
             args.complaints,
             {
                 "name": "'BENCH/' || n",
-                "date_received": f"timestamp '{start}' + (n % 365) * interval '1 day'",
-                "state": "(ARRAY['new','investigating','resolved','closed','cancelled'])[1 + n % 5]",
-                "severity": "(ARRAY['low','normal','high','critical'])[1 + n % 4]",
-                "satisfaction": "CASE WHEN n % 3 = 0 THEN (1 + n % 5)::varchar END",
-                "satisfaction_score": "CASE WHEN n % 3 = 0 THEN 1 + n % 5 ELSE 0 END",
+                "date_received": f"timestamp '{start}' + mod(n, 365) * interval '1 day'",
+                "state": "(ARRAY['new','investigating','resolved','closed','cancelled'])[1 + mod(n, 5)]",
+                "severity": "(ARRAY['low','normal','high','critical'])[1 + mod(n, 4)]",
+                "satisfaction": "CASE WHEN mod(n, 3) = 0 THEN (1 + mod(n, 5))::varchar END",
+                "satisfaction_score": "CASE WHEN mod(n, 3) = 0 THEN 1 + mod(n, 5) ELSE 0 END",
             },
         )
         copy_rows(
@@ -92,8 +92,9 @@ def main():
             "svcms_sla_line",
             args.sla_lines,
             {
-                "start_datetime": f"timestamp '{start}' + (n % 365) * interval '1 day'",
-                "state": "(ARRAY['met','met','met','breached','running'])[1 + n % 5]",
+                "res_id": "1000000000 + n",  # one line per (record, metric): fake records, counted only
+                "start_datetime": f"timestamp '{start}' + mod(n, 365) * interval '1 day'",
+                "state": "(ARRAY['met','met','met','breached','running'])[1 + mod(n, 5)]",
                 "excluded": "false",
             },
         )
@@ -101,9 +102,9 @@ def main():
             cr,
             "svcms_context_issue",
             args.registers,
-            {"create_date": f"timestamp '{start}' + (n % 365) * interval '1 day'", "write_date": "now()"},
+            {"create_date": f"timestamp '{start}' + mod(n, 365) * interval '1 day'", "write_date": "now()"},
         )
-        copy_rows(cr, "svcms_risk", args.registers, {})
+        copy_rows(cr, "svcms_risk", args.registers, {"reference": "'BENCH-R' || n"})
         cr.execute("ANALYZE svcms_complaint; ANALYZE svcms_sla_line; ANALYZE svcms_context_issue; ANALYZE svcms_risk")
         result["seed_seconds"] = round(time.perf_counter() - seeding, 1)
         env.invalidate_all()
