@@ -14,6 +14,7 @@
         "security/audit_security.xml",
         "security/audit_line_security.xml",
         "security/nonconformity_security.xml",
+        "security/management_review_security.xml",
         "security/ir.model.access.csv",
         # data
         "data/audit_data.xml",

@@ -13,3 +13,6 @@ from . import evaluation_line
 from . import evaluation_special
 from . import evaluation_kpi
 from . import management_system
+from . import management_review_input
+from . import management_review_decision
+from . import management_review_system
