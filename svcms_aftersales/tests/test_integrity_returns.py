@@ -560,7 +560,7 @@ class TestReturnVisitCronRobustness(RelationshipCase):
         with self.assertLogs(RETURN_LOGGER, level="ERROR"), mute_logger("odoo.sql_db"):
             self.assertEqual(Visit._mark_missed_visits(batch_size=10), (0, 0))
         self.assertEqual(broken.cron_failure_count, 3)
-        self.assertEqual(len(broken.message_ids.filtered(lambda m: "could not mark" in (m.body or ""))), 1)
+        self.assertEqual(len(broken.message_ids.filtered(lambda m: note_start in (m.body or ""))), 1)
         # once repaired, it is processed like the others
         self.env.cr.execute(SQL("ALTER TABLE svcms_return_visit DROP CONSTRAINT svcms_test_broken_visit"))
         self.assertEqual(Visit._mark_missed_visits(batch_size=10), (1, 0))
