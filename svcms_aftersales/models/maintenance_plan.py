@@ -21,7 +21,7 @@ class SvcmsMaintenancePlan(models.Model):
 
     _name = "svcms.maintenance.plan"
     _description = "Maintenance Plan"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "svcms.lang.mixin"]
     _order = "name, id"
     _check_company_auto = True
 
@@ -237,10 +237,11 @@ class SvcmsMaintenancePlan(models.Model):
                 "generation_error": message,
             }
         )
-        self.message_post(
+        noted = self._svcms_for_company()
+        noted.message_post(
             body=Markup("<p>%s</p><pre>%s</pre>")
             % (
-                self.env._(
+                noted.env._(
                     "Generating the maintenance visits failed (%(count)s time(s) in a row); "
                     "the next daily run tries again.",
                     count=count,

@@ -23,7 +23,7 @@ class SvcmsReturnOrder(models.Model):
 
     _name = "svcms.return.order"
     _description = "Return Order"
-    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.workflow.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.workflow.mixin", "barcodes.barcode_events_mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -135,6 +135,11 @@ class SvcmsReturnOrder(models.Model):
         domain="[('product_id', '=', product_id)]",
     )
     quantity = fields.Float(required=True, default=1.0, digits="Product Unit", tracking=True)
+    scan_serial = fields.Char(
+        string="Scan Serial",
+        store=False,
+        help="Scan or type the serial number of the returned unit: the delivery, customer and product are filled in.",
+    )
     reason = fields.Text(string="Return Reason")
     warehouse_id = fields.Many2one(
         "stock.warehouse", compute="_compute_warehouse_id", store=True, check_company=True, string="Warehouse"
@@ -255,6 +260,85 @@ class SvcmsReturnOrder(models.Model):
             if len(products) == 1:
                 self.product_id = products
 
+    # ------------------------------------------------------------------
+    # Scanning the serial number of the returned unit
+    # ------------------------------------------------------------------
+    @api.onchange("scan_serial")
+    def _onchange_scan_serial(self):
+        if self.scan_serial:
+            self._svcms_apply_serial(self.scan_serial)
+            self.scan_serial = False
+
+    def on_barcode_scanned(self, barcode):
+        """A scanner used anywhere on the form (``barcodes`` handler) reads the serial number."""
+        self._svcms_apply_serial(barcode)
+
+    def _svcms_apply_serial(self, serial):
+        self.ensure_one()
+        if self.state != "draft":
+            raise UserError(self.env._("Only a draft return order takes a scanned serial number."))
+        self.update(self._svcms_serial_values(serial, self.partner_id, self.company_id))
+
+    @api.model
+    def _svcms_serial_values(self, serial, partner=None, company=None):
+        """Values of a return of the unit with serial number ``serial``: its last delivery to a customer.
+
+        Refused with a message the clerk can act on: an unknown serial, a unit that is not at a customer
+        (never delivered, or already back), a unit delivered to another customer than ``partner``, or a unit
+        another open return order already takes back.
+        """
+        serial = (serial or "").strip()
+        company = company or self.env.company
+        Lot = self.env["stock.lot"].sudo()
+        lots = Lot.search([("name", "=", serial), ("company_id", "in", (company.id, False))])
+        if not lots:
+            raise UserError(self.env._("No unit with serial number %(serial)s is known.", serial=serial))
+        # The last movement of the unit tells where it is now.
+        last_line = (
+            self.env["stock.move.line"]
+            .sudo()
+            .search([("lot_id", "in", lots.ids), ("state", "=", "done")], order="date desc, id desc", limit=1)
+        )
+        if not last_line or last_line.location_dest_id.usage != "customer" or not last_line.picking_id:
+            raise UserError(
+                self.env._(
+                    "The unit with serial number %(serial)s is not at a customer: it was never delivered or has "
+                    "already come back.",
+                    serial=serial,
+                )
+            )
+        picking = last_line.picking_id
+        customer = picking.partner_id.commercial_partner_id
+        if partner and customer != partner.commercial_partner_id:
+            raise UserError(
+                self.env._(
+                    "The unit with serial number %(serial)s was not delivered to %(customer)s: check the serial "
+                    "number or the customer.",
+                    serial=serial,
+                    customer=partner.display_name,
+                )
+            )
+        lot = last_line.lot_id
+        open_order = self.sudo().search(
+            [("lot_id", "=", lot.id), ("state", "in", OPEN_STATES), ("id", "not in", self.ids)], limit=1
+        )
+        if open_order:
+            raise UserError(
+                self.env._(
+                    "The unit with serial number %(serial)s is already being returned with %(order)s.",
+                    serial=serial,
+                    order=open_order.name,
+                )
+            )
+        return {
+            "company_id": picking.company_id.id,
+            "picking_id": picking.id,
+            "partner_id": (partner or picking.partner_id).id,
+            "product_id": lot.product_id.id,
+            "lot_id": lot.id,
+            "quantity": 1.0 if lot.product_id.tracking == "serial" else last_line.quantity,
+        }
+
     @api.onchange("request_id")
     def _onchange_request_id(self):
         request = self.request_id
@@ -362,9 +446,30 @@ class SvcmsReturnOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            serial = vals.pop("scan_serial", False)
+            if serial:
+                partner = self.env["res.partner"].browse(vals.get("partner_id"))
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals.update({**self._svcms_serial_values(serial, partner, company), **vals})
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("svcms.return.order") or "/"
         return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("scan_serial"):
+            vals = dict(vals)
+            serial = vals.pop("scan_serial")
+            for order in self:
+                if order.state != "draft":
+                    raise UserError(self.env._("Only a draft return order takes a scanned serial number."))
+                partner = order.partner_id
+                if "partner_id" in vals:
+                    partner = self.env["res.partner"].browse(vals["partner_id"])
+                serial_values = order._svcms_serial_values(serial, partner, order.company_id)
+                super(SvcmsReturnOrder, order).write({**serial_values, **vals})
+            return True
+        vals.pop("scan_serial", None)
+        return super().write(vals)
 
     def _sale_line(self):
         self.ensure_one()
@@ -462,7 +567,8 @@ class SvcmsReturnOrder(models.Model):
         picking.svcms_return_order_id = self
         self._set_return_lots(picking)
         self._svcms_transition("submit", {"return_picking_id": picking.id, "location_id": location.id})
-        self.message_post(body=self.env._("Return receipt %s created.", picking.name))
+        noted = self._svcms_for_company()
+        noted.message_post(body=noted.env._("Return receipt %s created.", picking.name))
 
     def _set_return_lots(self, picking):
         """Receive exactly the returned serial, not whatever the reservation proposes."""
@@ -619,7 +725,8 @@ class SvcmsReturnOrder(models.Model):
             order._svcms_transition(
                 "refund", {"decision": "refund", "invoice_id": invoice.id, "credit_note_id": credit_note.id}
             )
-            order.message_post(body=self.env._("Credit note %s issued.", credit_note.name))
+            noted = order._svcms_for_company()
+            noted.message_post(body=noted.env._("Credit note %s issued.", credit_note.name))
         return True
 
     def _create_credit_note(self, invoice):
@@ -652,7 +759,8 @@ class SvcmsReturnOrder(models.Model):
         for order in self:
             picking = order._create_exchange_picking()
             order._svcms_transition("exchange", {"decision": "exchange", "exchange_picking_id": picking.id})
-            order.message_post(body=self.env._("Replacement delivery %s created.", picking.name))
+            noted = order._svcms_for_company()
+            noted.message_post(body=noted.env._("Replacement delivery %s created.", picking.name))
         return self.action_view_exchange_picking() if len(self) == 1 else True
 
     def _create_exchange_picking(self):
@@ -692,7 +800,8 @@ class SvcmsReturnOrder(models.Model):
         for order in self:
             repair = order._create_repair()
             order._svcms_transition("repair", {"decision": "repair", "repair_id": repair.id})
-            order.message_post(body=self.env._("Repair order %s created.", repair.name))
+            noted = order._svcms_for_company()
+            noted.message_post(body=noted.env._("Repair order %s created.", repair.name))
         return self.action_view_repair() if len(self) == 1 else True
 
     def _create_repair(self):

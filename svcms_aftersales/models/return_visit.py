@@ -181,8 +181,9 @@ class SvcmsReturnVisit(models.Model):
                     {"cron_failure_count": self.cron_failure_count + 1, "cron_failure_message": str(error)}
                 )
                 if self.cron_failure_count == 1:
-                    self.message_post(
-                        body=self.env._(
+                    noted = self._svcms_for_company()
+                    noted.message_post(
+                        body=noted.env._(
                             "The daily job could not mark this visit missed: %s. It will try again on its next run; "
                             "please check the visit.",
                             error,

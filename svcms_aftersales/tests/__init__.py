@@ -20,3 +20,4 @@ from . import test_reports
 from . import test_overview_counters
 from . import test_portal_products
 from . import test_chinese_messages
+from . import test_return_scan

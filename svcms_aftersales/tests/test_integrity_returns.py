@@ -541,7 +541,17 @@ class TestReturnVisitCronRobustness(RelationshipCase):
         self.assertEqual(broken.state, "planned")
         self.assertEqual(broken.cron_failure_count, 1)
         self.assertIn("svcms_test_broken_visit", broken.cron_failure_message)
-        self.assertTrue(broken.message_ids.filtered(lambda m: "could not mark this visit missed" in (m.body or "")))
+        # the note is in the language of the company (whoever follows the visit reads it)
+        note_start = (
+            broken._svcms_for_company()
+            .env._(
+                "The daily job could not mark this visit missed: %s. It will try again on its next run; "
+                "please check the visit.",
+                "\x00",
+            )
+            .split("\x00")[0]
+        )
+        self.assertTrue(broken.message_ids.filtered(lambda m: note_start in (m.body or "")))
         # the next run goes past the broken visit: the others first, then it is tried again and counted again
         with self.assertLogs(RETURN_LOGGER, level="ERROR"), mute_logger("odoo.sql_db"):
             self.assertIs(Visit._cron_mark_missed_visits(batch_size=10), True)
@@ -550,7 +560,7 @@ class TestReturnVisitCronRobustness(RelationshipCase):
         with self.assertLogs(RETURN_LOGGER, level="ERROR"), mute_logger("odoo.sql_db"):
             self.assertEqual(Visit._mark_missed_visits(batch_size=10), (0, 0))
         self.assertEqual(broken.cron_failure_count, 3)
-        self.assertEqual(len(broken.message_ids.filtered(lambda m: "could not mark" in (m.body or ""))), 1)
+        self.assertEqual(len(broken.message_ids.filtered(lambda m: note_start in (m.body or ""))), 1)
         # once repaired, it is processed like the others
         self.env.cr.execute(SQL("ALTER TABLE svcms_return_visit DROP CONSTRAINT svcms_test_broken_visit"))
         self.assertEqual(Visit._mark_missed_visits(batch_size=10), (1, 0))

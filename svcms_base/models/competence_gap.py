@@ -1,4 +1,5 @@
-from odoo import api, fields, models, tools
+from odoo import Command, api, fields, models, tools
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 GAP_STATUSES = [
@@ -207,3 +208,85 @@ class SvcmsCompetenceGap(models.Model):
             pairs = self._code_pairs(employees.ids, requirement_codes)
         self.env.flush_all()
         return self.env.execute_query_dict(self._gap_query(pairs, on_date))
+
+    # ------------------------------------------------------------------ planning
+    def action_plan_training(self):
+        """Plan the training that closes these gaps in the draft training plan of each department.
+
+        Gaps are grouped by company and department; the draft plan of the current year is completed (or
+        created): the employees are added to the line of the course (a certification gap takes the
+        certifying course of the certification), a new line is planned for the current month otherwise.
+        Only those who may write training plans (HR officers, SMS managers) may do it.
+        """
+        Plan = self.env["svcms.training.plan"]
+        if not (Plan.has_access("create") and self.env["svcms.training.plan.line"].has_access("create")):
+            raise AccessError(self.env._("Only HR officers and SMS managers may plan training from competence gaps."))
+        gaps = self.filtered(lambda gap: gap.status != "valid")
+        if not gaps:
+            raise UserError(self.env._("Select at least one missing, expired or expiring competence item."))
+        certifying = self.env["svcms.training.course"].search(
+            [("is_certifying", "=", True), ("skill_id", "in", gaps.skill_id.ids)], order="id"
+        )
+        course_of_skill = {}
+        for course in certifying:
+            course_of_skill.setdefault(course.skill_id, course)
+        today = fields.Date.context_today(self)
+        wanted = {}  # (company, department) -> {course: employees}
+        for gap in gaps:
+            course = gap.course_id or course_of_skill.get(gap.skill_id)
+            if not course:
+                raise UserError(
+                    self.env._(
+                        "No certifying course leads to %(certification)s: create one before planning the training "
+                        "of %(employee)s.",
+                        certification=gap.skill_id.name,
+                        employee=gap.employee_id.name,
+                    )
+                )
+            department = gap.department_id or gap.employee_id.department_id
+            if not department:
+                raise UserError(
+                    self.env._(
+                        "%(employee)s has no department: a training plan is made per department.",
+                        employee=gap.employee_id.name,
+                    )
+                )
+            courses = wanted.setdefault((gap.company_id, department), {})
+            courses[course] = courses.get(course, self.env["hr.employee"]) | gap.employee_id
+        existing = Plan.search(
+            [
+                ("state", "=", "draft"),
+                ("year", "=", today.year),
+                ("company_id", "in", [company.id for company, _department in wanted]),
+                ("department_id", "in", [department.id for _company, department in wanted]),
+            ],
+            order="id",
+        )
+        plans = Plan
+        for (company, department), courses in wanted.items():
+            plan = existing.filtered(lambda p, c=company, d=department: p.company_id == c and p.department_id == d)[:1]
+            if not plan:
+                plan = Plan.create({"year": today.year, "department_id": department.id, "company_id": company.id})
+            commands = []
+            for course, employees in courses.items():
+                line = plan.line_ids.filtered(lambda ln, c=course: ln.course_id == c)[:1]
+                if line:
+                    commands.append(Command.update(line.id, {"employee_ids": [Command.link(e.id) for e in employees]}))
+                else:
+                    commands.append(
+                        Command.create(
+                            {
+                                "course_id": course.id,
+                                "planned_month": str(today.month),
+                                "employee_ids": [Command.set(employees.ids)],
+                            }
+                        )
+                    )
+            plan.write({"line_ids": commands})
+            plans |= plan
+        action = self.env["ir.actions.act_window"]._for_xml_id("svcms_base.action_svcms_training_plan")
+        if len(plans) == 1:
+            action.update(res_id=plans.id, view_mode="form", views=[(False, "form")])
+        else:
+            action["domain"] = [("id", "in", plans.ids)]
+        return action

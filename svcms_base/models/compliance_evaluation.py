@@ -125,10 +125,12 @@ class SvcmsComplianceEvaluation(models.Model):
                     "res_id": evaluation.id,
                     "user_id": (evaluation.follow_up_user_id or evaluation.evaluator_id).id,
                     "date_deadline": evaluation.follow_up_deadline or default_deadline,
-                    "summary": evaluation.obligation_id.name,
+                    "summary": addressed.env._("Follow up: %s", addressed.obligation_id.name),
                     "note": evaluation.follow_up,
                     "automated": True,
                 }
                 for evaluation in self
+                # in the language of whoever follows up
+                for addressed in [evaluation._svcms_for_user(evaluation.follow_up_user_id or evaluation.evaluator_id)]
             ]
         )

@@ -671,9 +671,10 @@ class SvcmsDocument(models.Model):
 
     def action_obsolete(self):
         self._svcms_transition("obsolete")
-        for document in self.sudo():
+        # a note on the record, read by everybody who follows it: in the company's language
+        for document in self.sudo()._svcms_for_company():
             document.message_post(
-                body=self.env._("Revision %s withdrawn: marked obsolete.", document.revision),
+                body=document.env._("Revision %s withdrawn: marked obsolete.", document.revision),
                 message_type="notification",
             )
         self.sudo()._on_withdrawn()
@@ -689,9 +690,9 @@ class SvcmsDocument(models.Model):
             if not replaced:
                 continue
             replaced._svcms_transition("supersede", {"superseded_by_id": document.id})
-            for old in replaced.sudo():
+            for old in replaced.sudo()._svcms_for_company():
                 old.message_post(
-                    body=self.env._(
+                    body=old.env._(
                         "Revision %(old)s superseded by revision %(new)s.", old=old.revision, new=document.revision
                     ),
                     message_type="notification",
@@ -763,8 +764,9 @@ class SvcmsDocument(models.Model):
             }
         )
         new = new.with_env(self.env)
-        new.message_post(
-            body=self.env._("New revision prepared from revision %s.", self.revision), message_type="notification"
+        noted = new._svcms_for_company()
+        noted.message_post(
+            body=noted.env._("New revision prepared from revision %s.", self.revision), message_type="notification"
         )
         return new
 

@@ -81,10 +81,12 @@ class SvcmsDocumentAcknowledgement(models.Model):
                     "res_id": acknowledgement.document_id.id,
                     "user_id": acknowledgement.user_id.id,
                     "date_deadline": acknowledgement.deadline,
-                    "summary": self.env._("Read and confirm %s", acknowledgement.document_id.display_name),
+                    "summary": addressed.env._("Read and confirm %s", addressed.document_id.display_name),
                     "automated": True,
                 }
                 for acknowledgement in self
+                # in the language of the reader asked to confirm
+                for addressed in [acknowledgement._svcms_for_user(acknowledgement.user_id)]
             ]
         )
 

@@ -157,16 +157,20 @@ class SvcmsDocumentCopy(models.Model):
                     "res_model_id": model_id,
                     "res_id": copy.id,
                     "user_id": copy.holder_user_id.id,
-                    "summary": self.env._("Return withdrawn controlled copy %s", copy.display_name),
+                    "summary": addressed.env._("Return withdrawn controlled copy %s", addressed.display_name),
                     "automated": True,
                 }
                 for copy in copies
                 if copy.holder_user_id
+                # in the language of the holder asked to return it
+                for addressed in [copy._svcms_for_user(copy.holder_user_id)]
             ]
         )
         for copy in copies.sudo():
+            # addressed to the holder: in the holder's language (the company's when the holder has no user)
+            copy = copy._svcms_for_user(copy.holder_user_id)
             copy.message_post(
-                body=self.env._(
+                body=copy.env._(
                     "Copy withdrawn: revision %s is no longer in force. Please return it to document control.",
                     copy.revision,
                 ),
@@ -175,12 +179,13 @@ class SvcmsDocumentCopy(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         for document, document_copies in copies.sudo().grouped("document_id").items():
+            document = document._svcms_for_company()
             holders = ", ".join(
                 f"{copy.name} ({(copy.holder_employee_id or copy.holder_department_id).display_name})"
                 for copy in document_copies
             )
             document.message_post(
-                body=self.env._("Controlled copies withdrawn: %s", holders), message_type="notification"
+                body=document.env._("Controlled copies withdrawn: %s", holders), message_type="notification"
             )
 
     def action_print(self):

@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.fields import Domain
+from odoo.tools import format_date
 
 from .competence_gap import EXPIRING_DAYS
 
@@ -19,7 +20,7 @@ class HrEmployeeSkill(models.Model):
     """
 
     _name = "hr.employee.skill"
-    _inherit = ["hr.employee.skill", "svcms.cron.failure.mixin"]
+    _inherit = ["hr.employee.skill", "svcms.cron.failure.mixin", "svcms.lang.mixin"]
 
     svcms_expiry_status = fields.Selection(
         [("valid", "Valid"), ("expiring", "Expiring Soon"), ("expired", "Expired")],
@@ -124,6 +125,8 @@ class HrEmployeeSkill(models.Model):
             key = (employee.id, f"{certification.skill_id.name}: {certification.skill_level_id.name}", responsible.id)
             if key in already_asked:
                 continue
+            # in the language of whoever organises the renewal (the cron has none)
+            addressed = certification._svcms_for_user(responsible)
             vals_list.append(
                 {
                     "res_model_id": model_id,
@@ -131,17 +134,17 @@ class HrEmployeeSkill(models.Model):
                     "activity_type_id": activity_type.id,
                     "user_id": responsible.id,
                     "date_deadline": certification.valid_to,
-                    "summary": self.env._(
+                    "summary": addressed.env._(
                         "Renew %(certification)s of %(employee)s",
                         certification=certification.skill_id.name,
                         employee=employee.name,
                     ),
-                    "note": self.env._(
+                    "note": addressed.env._(
                         "The certification %(certification)s of %(employee)s ends on %(date)s. Schedule a renewal "
                         "training session or record the renewed certificate.",
                         certification=certification.skill_id.name,
                         employee=employee.name,
-                        date=fields.Date.to_string(certification.valid_to),
+                        date=format_date(addressed.env, certification.valid_to),
                     ),
                 }
             )

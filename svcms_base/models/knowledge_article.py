@@ -10,7 +10,7 @@ class SvcmsKnowledgeArticle(models.Model):
 
     _name = "svcms.knowledge.article"
     _description = "Knowledge Article"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.lang.mixin"]
     _order = "write_date desc, id desc"
     _check_company_auto = True
 
@@ -75,8 +75,9 @@ class SvcmsKnowledgeArticle(models.Model):
             }
         )
         self.document_id = document
-        self.message_post(
-            body=Markup("%s %s") % (self.env._("Promoted to the controlled document"), document._get_html_link())
+        noted = self._svcms_for_company()
+        noted.message_post(
+            body=Markup("%s %s") % (noted.env._("Promoted to the controlled document"), document._get_html_link())
         )
         return {
             "type": "ir.actions.act_window",

@@ -43,7 +43,7 @@ class SvcmsRisk(models.Model):
 
     _name = "svcms.risk"
     _description = "Risk or Opportunity"
-    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.cron.failure.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.cron.failure.mixin", "svcms.lang.mixin"]
     _order = "score desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["reference", "name"]
@@ -283,9 +283,12 @@ class SvcmsRisk(models.Model):
                     "res_id": risk.id,
                     "user_id": (risk.owner_id or risk.create_uid).id,
                     "date_deadline": risk.review_date,
+                    "summary": addressed.env._("Review %s", addressed.display_name),
                     "automated": True,
                 }
                 for risk in self
+                # in the language of the owner (the cron has none)
+                for addressed in [risk._svcms_for_user(risk.owner_id or risk.create_uid)]
             ]
         )
         self.write({"review_activity_planned": True})

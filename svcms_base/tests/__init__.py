@@ -7,6 +7,7 @@ from . import test_kpi
 from . import test_process
 from . import test_training
 from . import test_competence
+from . import test_competence_plan
 from . import test_sla_clock
 from . import test_sla_engine
 from . import test_sla_cron
@@ -23,3 +24,4 @@ from . import test_integrity_document
 from . import test_reports
 from . import test_pictures
 from . import test_evidence
+from . import test_server_messages_lang

@@ -270,8 +270,10 @@ class TestDocumentCopies(DocumentCommon):
         activity = copy.activity_ids
         self.assertEqual(activity.user_id, self.employee_user, "the holder is asked to return the copy")
         self.assertIn(self.employee_user.partner_id, copy.message_ids.partner_ids)
+        # in the language of the company (the readers of the document's chatter)
+        withdrawn = document._svcms_for_company().env._("Controlled copies withdrawn: %s", "")
         self.assertTrue(
-            any("Controlled copies withdrawn" in (message.body or "") for message in document.message_ids),
+            any(withdrawn in (message.body or "") for message in document.message_ids),
             "the document's chatter records the withdrawal",
         )
         # the holder sees their copy and the activity on it

@@ -150,7 +150,8 @@ class TestRegisterRecords(TransactionCase):
         self.assertEqual(document.clause_ids, self.clause)
         self.assertIn("Check the filter first.", str(document.body))
         chatter = str(article.message_ids[0].body)
-        self.assertIn("Promoted to the controlled document", chatter)
+        # in the language of the company (the readers of the article's chatter)
+        self.assertIn(article._svcms_for_company().env._("Promoted to the controlled document"), chatter)
         self.assertIn("svcms.document", chatter)
 
         documents_before = self.env["svcms.document"].search_count([])
