@@ -7,7 +7,7 @@
     "author": "SVCMS",
     "website": "https://github.com/svcms/svcms",
     "license": "LGPL-3",
-    "depends": ["svcms_base", "sale_stock", "repair", "account", "hr", "portal", "rating"],
+    "depends": ["svcms_base", "sale_stock", "repair", "account", "hr", "portal", "rating", "barcodes"],
     "data": [
         # security: privileges and groups first, then the record rules of each model family
         "security/aftersales_security.xml",
