@@ -7,3 +7,4 @@ from . import improvement
 from . import management_review
 from . import evaluation
 from . import evaluation_line
+from . import clause
