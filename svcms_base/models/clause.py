@@ -146,8 +146,12 @@ class SvcmsClause(models.Model):
         :return: ``{clause_id: [(model_name, label, count), ...]}`` for every clause of ``self`` (an empty list
             for a clause nothing evidences); ``label`` is the record type's name in the user's language, with the
             values counted for a split record type (e.g. "Service Request (Installation)"). One aggregate query
-            per record type declaring a clause of ``self``, whatever the number of records or clauses.
+            per record type declaring a clause of ``self``, whatever the number of records or clauses. The counts
+            ignore the user's access rights to the record types (they are numbers, not records) but stay within
+            ``companies`` (default: the user's allowed companies).
         """
+        if companies is None:
+            companies = self.env.companies
         by_key = {(clause.standard, clause.code): clause.id for clause in self}
         standards = {clause.standard for clause in self}
         result = {clause.id: [] for clause in self}
@@ -169,7 +173,9 @@ class SvcmsClause(models.Model):
             model.model: model.name for model in IrModel.sudo().browse([IrModel._get_id(name) for name in declared])
         }
         for name, codes in declared.items():
-            Model = self.env[name]
+            # Numbers only, whoever looks (an auditor, a reader of the clause catalogue): counted as superuser
+            # within ``companies``; the records themselves stay behind their access rules (samples, links).
+            Model = self.env[name].sudo()
             total, by_value = Model._svcms_evidence_split_counts(date_from, date_to, companies, system)
             for standard, code in codes:
                 values = Model._svcms_evidence_clause_values(standard, code)
