@@ -8,7 +8,10 @@ class SvcmsCareEvent(models.Model):
 
     _name = "svcms.care.event"
     _description = "Customer Care Event"
-    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.workflow.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.workflow.mixin", "svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"iso20000": ("8.3.2",), "gbt27922": ("3.1.4",)}
+    _svcms_evidence_date_field = "date_start"
+    _svcms_evidence_domain = [("state", "in", ("running", "done"))]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 

@@ -9,7 +9,10 @@ class SvcmsDefectDisclosure(models.Model):
 
     _name = "svcms.defect.disclosure"
     _description = "Defect Disclosure"
-    _inherit = ["mail.thread", "svcms.workflow.mixin"]
+    _inherit = ["mail.thread", "svcms.workflow.mixin", "svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"gbt27922": ("2.1.1", "2.5.2")}
+    _svcms_evidence_date_field = "published_date"
+    _svcms_evidence_domain = [("state", "=", "published")]
     _order = "published_date desc, id desc"
     _check_company_auto = True
 

@@ -10,7 +10,10 @@ class SvcmsDisposal(models.Model):
 
     _name = "svcms.disposal"
     _description = "Waste Disposal"
-    _inherit = ["mail.thread", "svcms.workflow.mixin"]
+    _inherit = ["mail.thread", "svcms.workflow.mixin", "svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"gbt27922": ("2.6.1",)}
+    _svcms_evidence_date_field = "date"
+    _svcms_evidence_domain = [("state", "=", "done")]
     _order = "date desc, id desc"
     _check_company_auto = True
 

@@ -21,7 +21,9 @@ class SvcmsMaintenancePlan(models.Model):
 
     _name = "svcms.maintenance.plan"
     _description = "Maintenance Plan"
-    _inherit = ["mail.thread", "svcms.lang.mixin"]
+    _inherit = ["mail.thread", "svcms.lang.mixin", "svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"gbt27922": ("2.4.2", "3.1.4")}
+    _svcms_evidence_date_field = None  # the maintenance plans in force
     _order = "name, id"
     _check_company_auto = True
 

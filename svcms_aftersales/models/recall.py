@@ -21,7 +21,10 @@ class SvcmsRecall(models.Model):
 
     _name = "svcms.recall"
     _description = "Product Recall"
-    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.workflow.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.workflow.mixin", "svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"gbt27922": ("2.5.2",)}
+    _svcms_evidence_date_field = "date_start"
+    _svcms_evidence_domain = [("state", "not in", ("draft", "cancelled"))]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 

@@ -23,7 +23,16 @@ class SvcmsReturnOrder(models.Model):
 
     _name = "svcms.return.order"
     _description = "Return Order"
-    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.workflow.mixin", "barcodes.barcode_events_mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "svcms.workflow.mixin",
+        "barcodes.barcode_events_mixin",
+        "svcms.evidence.mixin",
+    ]
+    _svcms_evidence_clauses = {"gbt27922": ("2.5.1", "2.5.3")}
+    _svcms_evidence_date_field = "return_date"
+    _svcms_evidence_domain = [("state", "not in", ("draft", "cancelled"))]
     _order = "id desc"
     _check_company_auto = True
 

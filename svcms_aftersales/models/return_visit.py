@@ -14,7 +14,10 @@ class SvcmsReturnVisit(models.Model):
 
     _name = "svcms.return.visit"
     _description = "Return Visit"
-    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.workflow.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.workflow.mixin", "svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"iso20000": ("8.3.2",), "gbt27922": ("3.1.2",)}
+    _svcms_evidence_date_field = "done_date"
+    _svcms_evidence_domain = [("state", "=", "done")]
     _order = "planned_date desc, id desc"
     _check_company_auto = True
 

@@ -14,7 +14,10 @@ class SvcmsServiceFundLine(models.Model):
 
     _name = "svcms.service.fund.line"
     _description = "Service Fund Cost"
-    _inherit = ["svcms.workflow.mixin"]
+    _inherit = ["svcms.workflow.mixin", "svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"gbt27922": ("1.3.1",)}
+    _svcms_evidence_date_field = "date"
+    _svcms_evidence_domain = [("state", "=", "posted")]
     _order = "date desc, id desc"
     _check_company_auto = True
 

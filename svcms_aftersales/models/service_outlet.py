@@ -7,7 +7,9 @@ class SvcmsServiceOutlet(models.Model):
 
     _name = "svcms.service.outlet"
     _description = "Service Outlet"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"gbt27922": ("1.3.2",)}
+    _svcms_evidence_date_field = None  # the outlets in service
     _order = "sequence, name"
     _check_company_auto = True
 

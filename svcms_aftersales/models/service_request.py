@@ -59,7 +59,18 @@ class SvcmsServiceRequest(models.Model):
         "mail.activity.mixin",
         "svcms.sla.mixin",
         "svcms.workflow.mixin",
+        "svcms.evidence.mixin",
     ]
+    _svcms_evidence_clauses = {"iso20000": ("8.6.2",)}
+    _svcms_evidence_date_field = "request_date"
+    _svcms_evidence_domain = [("state", "!=", "cancelled")]
+    _svcms_evidence_split_field = "request_type"
+    _svcms_evidence_split = {
+        ("gbt27922", "2.2.1"): ("consultation",),
+        ("gbt27922", "2.4.1"): ("installation",),
+        ("gbt27922", "2.4.2"): ("repair_report", "repair_carry_in", "repair_onsite", "maintenance"),
+        ("gbt27922", "2.5.1"): ("return", "exchange"),
+    }
     _order = "id desc"
     _check_company_auto = True
     _mail_post_access = "read"

@@ -11,7 +11,10 @@ class SvcmsServiceRequestPart(models.Model):
 
     _name = "svcms.service.request.part"
     _description = "Service Request Part"
-    _inherit = ["svcms.workflow.line.mixin"]
+    _inherit = ["svcms.workflow.line.mixin", "svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"gbt27922": ("2.4.3",)}
+    _svcms_evidence_date_field = "request_id.request_date"
+    _svcms_evidence_domain = [("request_id.state", "in", ("done", "closed"))]
     _svcms_parent_field = "request_id"
     _svcms_parent_lines_field = "part_line_ids"
     _order = "request_id, sequence, id"

@@ -8,7 +8,9 @@ class SvcmsTechnician(models.Model):
 
     _name = "svcms.technician"
     _description = "Service Technician"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"gbt27922": ("1.2.2",)}
+    _svcms_evidence_date_field = None  # the technicians in service
     _order = "name"
     _check_company_auto = True
 

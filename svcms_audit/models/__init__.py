@@ -16,3 +16,4 @@ from . import management_system
 from . import management_review_input
 from . import management_review_decision
 from . import management_review_system
+from . import clause

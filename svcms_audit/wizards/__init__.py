@@ -1,1 +1,2 @@
 from . import audit_sample_wizard
+from . import audit_pack

@@ -18,7 +18,9 @@ class SvcmsCommunicationPlan(models.Model):
 
     _name = "svcms.communication.plan"
     _description = "Communication Plan Item"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"iso20000": ("7.4",)}
+    _svcms_evidence_date_field = None  # the communication plan in force
     _order = "sequence, id"
     _check_company_auto = True
 

@@ -15,7 +15,10 @@ class SvcmsComplianceEvaluation(models.Model):
 
     _name = "svcms.compliance.evaluation"
     _description = "Compliance Evaluation"
-    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.workflow.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.workflow.mixin", "svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"iso20000": ("4.2", "9.1")}
+    _svcms_evidence_date_field = "date"
+    _svcms_evidence_domain = [("state", "=", "done")]
     _order = "date desc, id desc"
     _check_company_auto = True
 

@@ -15,7 +15,9 @@ class SvcmsContextIssue(models.Model):
 
     _name = "svcms.context.issue"
     _description = "Context Issue"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"iso20000": ("4.1",)}
+    _svcms_evidence_date_field = None  # the context register as it stands
     _order = "origin, category, id"
     _check_company_auto = True
 

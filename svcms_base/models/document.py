@@ -61,7 +61,11 @@ class SvcmsDocument(models.Model):
 
     _name = "svcms.document"
     _description = "Controlled Document"
-    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.workflow.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.workflow.mixin", "svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"iso20000": ("7.5", "7.5.1", "7.5.2", "7.5.3"), "gbt27922": ("1.4.2",)}
+    _svcms_evidence_date_field = "effective_date"
+    _svcms_evidence_domain = [("state", "in", ("effective", "superseded", "obsolete"))]
+    _svcms_evidence_system_field = "management_system_id"
     _order = "number, id desc"
     _check_company_auto = True
     _rec_names_search = ["number", "name"]

@@ -13,7 +13,10 @@ class SvcmsDocumentAcknowledgement(models.Model):
 
     _name = "svcms.document.acknowledgement"
     _description = "Read-and-Understood Acknowledgement"
-    _inherit = ["svcms.workflow.mixin"]
+    _inherit = ["svcms.workflow.mixin", "svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"iso20000": ("7.3", "7.5.3")}
+    _svcms_evidence_date_field = "confirmed_date"
+    _svcms_evidence_domain = [("state", "=", "confirmed")]
     _order = "requested_date desc, id desc"
     _check_company_auto = True
 

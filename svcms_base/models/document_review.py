@@ -9,7 +9,9 @@ class SvcmsDocumentReview(models.Model):
 
     _name = "svcms.document.review"
     _description = "Periodic Document Review"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"iso20000": ("7.5.3",), "gbt27922": ("1.4.2",)}
+    _svcms_evidence_date_field = "review_date"
     _order = "review_date desc, id desc"
     _check_company_auto = True
 

@@ -20,7 +20,10 @@ class HrEmployeeSkill(models.Model):
     """
 
     _name = "hr.employee.skill"
-    _inherit = ["hr.employee.skill", "svcms.cron.failure.mixin", "svcms.lang.mixin"]
+    _inherit = ["hr.employee.skill", "svcms.cron.failure.mixin", "svcms.lang.mixin", "svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"iso20000": ("7.2",), "gbt27922": ("1.2.2",)}
+    _svcms_evidence_date_field = None  # certifications held now
+    _svcms_evidence_domain = [("skill_type_id.is_certification", "=", True)]
 
     svcms_expiry_status = fields.Selection(
         [("valid", "Valid"), ("expiring", "Expiring Soon"), ("expired", "Expired")],

@@ -9,7 +9,9 @@ class SvcmsInterestedParty(models.Model):
 
     _name = "svcms.interested.party"
     _description = "Interested Party"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"iso20000": ("4.2",)}
+    _svcms_evidence_date_field = None  # the register of interested parties as it stands
     _order = "sequence, id"
     _check_company_auto = True
 

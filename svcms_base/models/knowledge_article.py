@@ -10,7 +10,10 @@ class SvcmsKnowledgeArticle(models.Model):
 
     _name = "svcms.knowledge.article"
     _description = "Knowledge Article"
-    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.lang.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.lang.mixin", "svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"iso20000": ("7.6",), "gbt27922": ("2.2.1",)}
+    _svcms_evidence_date_field = None  # the knowledge published now
+    _svcms_evidence_domain = [("state", "=", "published")]
     _order = "write_date desc, id desc"
     _check_company_auto = True
 

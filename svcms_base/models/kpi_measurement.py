@@ -26,6 +26,10 @@ class SvcmsKpiMeasurement(models.Model):
 
     _name = "svcms.kpi.measurement"
     _description = "KPI Measurement"
+    _inherit = ["svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"iso20000": ("6.2.2", "9.1"), "gbt27922": ("1.5.1", "1.6.1")}
+    _svcms_evidence_date_field = "period_start"
+    _svcms_evidence_system_field = "management_system_id"
     _order = "period_start desc, id desc"
     _check_company_auto = True
 

@@ -9,7 +9,10 @@ class SvcmsObjective(models.Model):
 
     _name = "svcms.objective"
     _description = "Service Management Objective"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"iso20000": ("6.2", "6.2.1", "6.2.2")}
+    _svcms_evidence_date_field = None  # the objectives in force
+    _svcms_evidence_system_field = "management_system_id"
     _order = "management_system_id, sequence, id"
     _check_company_auto = True
 

@@ -16,7 +16,9 @@ class SvcmsObligation(models.Model):
 
     _name = "svcms.obligation"
     _description = "Compliance Obligation"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"iso20000": ("4.2",)}
+    _svcms_evidence_date_field = None  # the register of obligations as it stands
     _order = "next_evaluation_date, id"
     _check_company_auto = True
     _rec_names_search = ["name", "reference"]

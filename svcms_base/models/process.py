@@ -15,7 +15,9 @@ class SvcmsProcess(models.Model):
 
     _name = "svcms.process"
     _description = "Process"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"iso20000": ("4.4",)}
+    _svcms_evidence_date_field = None  # the process map as it stands
     _order = "sequence, code, id"
     _check_company_auto = True
 

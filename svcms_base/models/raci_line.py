@@ -11,6 +11,9 @@ class SvcmsRaciLine(models.Model):
 
     _name = "svcms.raci.line"
     _description = "Responsibility Allocation (RACI)"
+    _inherit = ["svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"iso20000": ("5.3",), "gbt27922": ("1.1.2",)}
+    _svcms_evidence_date_field = None  # the responsibilities as allocated now
     _order = "process_id, sequence, id"
 
     process_id = fields.Many2one("svcms.process", required=True, ondelete="cascade", index=True)

@@ -43,7 +43,15 @@ class SvcmsRisk(models.Model):
 
     _name = "svcms.risk"
     _description = "Risk or Opportunity"
-    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.cron.failure.mixin", "svcms.lang.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "svcms.cron.failure.mixin",
+        "svcms.lang.mixin",
+        "svcms.evidence.mixin",
+    ]
+    _svcms_evidence_clauses = {"iso20000": ("6.1",)}
+    _svcms_evidence_date_field = None  # the risk register as it stands
     _order = "score desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["reference", "name"]

@@ -28,7 +28,9 @@ class SvcmsSlaAgreement(models.Model):
 
     _name = "svcms.sla.agreement"
     _description = "Service Level Agreement"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"iso20000": ("8.3.3",), "gbt27922": ("1.4.1",)}
+    _svcms_evidence_date_field = None  # the agreements in force
     _order = "sequence, id"
     _check_company_auto = True
 

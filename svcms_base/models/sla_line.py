@@ -148,7 +148,16 @@ class SvcmsSlaLine(models.Model):
 
     _name = "svcms.sla.line"
     _description = "SLA Line"
-    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.nonconformity.source", "svcms.lang.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "svcms.nonconformity.source",
+        "svcms.lang.mixin",
+        "svcms.evidence.mixin",
+    ]
+    _svcms_evidence_clauses = {"iso20000": ("8.3.3",), "gbt27922": ("1.4.1",)}
+    _svcms_evidence_date_field = "start_datetime"
+    _svcms_evidence_domain = [("state", "!=", "cancelled")]
     _order = "start_datetime desc, id desc"
     _rec_name = "target_id"
 

@@ -10,6 +10,10 @@ class SvcmsTrainingAttendance(models.Model):
 
     _name = "svcms.training.attendance"
     _description = "Training Attendance"
+    _inherit = ["svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"iso20000": ("7.2",), "gbt27922": ("1.7.2",)}
+    _svcms_evidence_date_field = "session_date"
+    _svcms_evidence_domain = [("state", "=", "done")]
     _order = "session_date desc, session_id desc, employee_id"
     _check_company_auto = True
     _rec_name = "employee_id"

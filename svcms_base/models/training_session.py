@@ -28,7 +28,10 @@ class SvcmsTrainingSession(models.Model):
 
     _name = "svcms.training.session"
     _description = "Training Session"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "svcms.evidence.mixin"]
+    _svcms_evidence_clauses = {"iso20000": ("7.2",), "gbt27922": ("1.7.2",)}
+    _svcms_evidence_date_field = "date_start"
+    _svcms_evidence_domain = [("state", "=", "done")]
     _order = "date_start desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "course_id"]
