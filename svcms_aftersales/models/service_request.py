@@ -59,6 +59,7 @@ class SvcmsServiceRequest(models.Model):
         "mail.activity.mixin",
         "svcms.sla.mixin",
         "svcms.workflow.mixin",
+        "svcms.nonconformity.source",
     ]
     _order = "id desc"
     _check_company_auto = True
@@ -723,6 +724,11 @@ class SvcmsServiceRequest(models.Model):
             "domain": [("request_id", "=", self.id)],
             "context": {"default_request_id": self.id},
         }
+
+    # ------------------------------------------------------------------ nonconformity (svcms.nonconformity.source)
+    @api.model
+    def _svcms_nonconformity_source_type(self):
+        return "service_request"
 
     # ------------------------------------------------------------------ return visits and complaints
     def action_view_complaints(self):

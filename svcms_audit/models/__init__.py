@@ -7,3 +7,7 @@ from . import improvement
 from . import management_review
 from . import evaluation
 from . import evaluation_line
+from . import nonconformity_why
+from . import nonconformity_source
+from . import nonconformity_kpi
+from . import audit_line_nonconformity

@@ -1,0 +1,3 @@
+from . import test_nonconformity
+from . import test_nonconformity_source
+from . import test_improvement
