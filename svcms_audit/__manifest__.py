@@ -31,6 +31,7 @@
         "views/nonconformity_views.xml",
         "views/capa_action_views.xml",
         "views/improvement_views.xml",
+        "views/audit_line_nonconformity_views.xml",
         # [management review]
         "views/management_review_views.xml",
         "report/management_review_report.xml",

@@ -71,7 +71,7 @@ class SvcmsCapaAction(models.Model):
         default="corrective",
     )
     owner_id = fields.Many2one("res.users", string="Owner", required=True, index=True, tracking=True)
-    deadline = fields.Date(required=True, tracking=True, index=True)
+    deadline = fields.Date(required=True, tracking=True, index=True, default=lambda self: self._default_deadline())
     done_date = fields.Date(string="Done On", readonly=True, copy=False)
     state = fields.Selection(
         [
@@ -110,6 +110,10 @@ class SvcmsCapaAction(models.Model):
     can_verify_effective = fields.Boolean(compute="_compute_svcms_can")
     can_verify_ineffective = fields.Boolean(compute="_compute_svcms_can")
     can_cancel = fields.Boolean(compute="_compute_svcms_can")
+
+    @api.model
+    def _default_deadline(self):
+        return fields.Date.context_today(self) + timedelta(days=30)
 
     @api.constrains("nonconformity_id", "improvement_id")
     def _check_parent(self):
@@ -162,6 +166,17 @@ class SvcmsCapaAction(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         actions = super().create(vals_list)
+        if not self.env.su:
+            for action in actions:
+                parent = action.nonconformity_id or action.improvement_id
+                if parent.state in ("closed", "cancelled", "done", "rejected"):
+                    raise UserError(
+                        self.env._(
+                            "%(record)s is %(state)s: no action can be added to it.",
+                            record=parent.display_name,
+                            state=parent._svcms_state_label(parent.state),
+                        )
+                    )
         actions.nonconformity_id._svcms_action_added()
         return actions
 

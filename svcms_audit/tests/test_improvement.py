@@ -24,14 +24,18 @@ class TestImprovement(AuditCase):
             improvement.with_user(self.user_manager).write({"name": "改名"})
         owner_view = improvement.with_user(self.user_owner)
         owner_view.action_start()
-        action = self.env["svcms.capa.action"].with_user(self.user_owner).create(
-            {
-                "name": "上线短信提醒",
-                "improvement_id": improvement.id,
-                "owner_id": self.user_owner.id,
-                "deadline": "2026-12-31",
-                "action_type": "preventive",
-            }
+        action = (
+            self.env["svcms.capa.action"]
+            .with_user(self.user_owner)
+            .create(
+                {
+                    "name": "上线短信提醒",
+                    "improvement_id": improvement.id,
+                    "owner_id": self.user_owner.id,
+                    "deadline": "2026-12-31",
+                    "action_type": "preventive",
+                }
+            )
         )
         with self.assertRaisesRegex(UserError, "open actions"):
             owner_view.action_done()
@@ -74,6 +78,10 @@ class TestImprovement(AuditCase):
         with self.assertRaises(UserError):
             improvement.with_user(self.user_auditor).action_start()
         self.assertEqual(improvement.state, "approved")
-        # users read the register but only its owners change it
+        # users read the register and propose, but only its owners change it
+        proposal = self._proposal(owner_id=self.user_owner.id)
+        self.assertEqual(proposal.with_user(self.user_staff).name, "上门服务前短信提醒")
         with self.assertRaises(AccessError):
-            improvement.with_user(self.user_staff).write({"expected_benefit": "x"})
+            proposal.with_user(self.user_staff).write({"expected_benefit": "x"})
+        proposal.with_user(self.user_owner).write({"expected_benefit": "改约率下降"})
+        self.assertEqual(proposal.expected_benefit, "改约率下降")

@@ -93,6 +93,9 @@ class TestNonconformityWorkflow(NonconformityCase):
         self.assertTrue((first | second).mapped("effective_first_time"))
         with self.assertRaises(UserError):
             nc.with_user(self.user_auditor).write({"description": "<p>改写</p>"})
+        with self.assertRaisesRegex(UserError, "no action can be added"):
+            self._action(nc, user=self.user_auditor, name="迟到的措施")
+        self.assertEqual(len(nc.action_ids), 2)
 
     def test_ineffective_action_reopens_and_asks_for_new_actions(self):
         nc = self._opened(target_date=date.today() - timedelta(days=1))

@@ -1,4 +1,4 @@
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import AuditCase
 
@@ -65,12 +65,17 @@ class TestNonconformityFromServiceRequest(SourceCase):
     def test_raised_from_a_service_request(self):
         if "svcms.service.request" not in self.env.registry:
             self.skipTest("svcms_aftersales is not installed")
+        auditor = new_test_user(
+            self.env,
+            "t_nc_sr_auditor",
+            groups="svcms_base.group_svcms_user,svcms_audit.group_audit_auditor,svcms_aftersales.group_aftersales_user",
+        )
         partner = self.env["res.partner"].create({"name": "顾客李女士"})
         request = self.env["svcms.service.request"].create(
             {"partner_id": partner.id, "description": "<p>洗衣机脱水异响</p>"}
         )
         self.assertTrue(request.nonconformity_available)
-        nc = self._raise_from(request, self.user_auditor)
+        nc = self._raise_from(request, auditor)
         self.assertEqual(nc.source_type, "service_request")
         self.assertEqual(nc.source_ref, request)
         self.assertEqual(nc.partner_id, partner)
