@@ -165,11 +165,11 @@ class SvcmsCapaAction(models.Model):
     # ------------------------------------------------------------------ create
     @api.model_create_multi
     def create(self, vals_list):
-        actions = super().create(vals_list)
         if not self.env.su:
-            for action in actions:
-                parent = action.nonconformity_id or action.improvement_id
-                if parent.state in ("closed", "cancelled", "done", "rejected"):
+            for vals in vals_list:
+                parent = self.env["svcms.nonconformity"].browse(vals.get("nonconformity_id") or ())
+                parent = parent or self.env["svcms.improvement"].browse(vals.get("improvement_id") or ())
+                if parent and parent.state in ("closed", "cancelled", "done", "rejected"):
                     raise UserError(
                         self.env._(
                             "%(record)s is %(state)s: no action can be added to it.",
@@ -177,6 +177,7 @@ class SvcmsCapaAction(models.Model):
                             state=parent._svcms_state_label(parent.state),
                         )
                     )
+        actions = super().create(vals_list)
         actions.nonconformity_id._svcms_action_added()
         return actions
 
