@@ -81,3 +81,9 @@ class TestNonconformityFromServiceRequest(SourceCase):
         self.assertEqual(nc.partner_id, partner)
         request.invalidate_recordset(["nonconformity_count"])
         self.assertEqual(request.nonconformity_count, 1)
+        # a technician (no access to nonconformities) still opens the request: no count, no button
+        technician = new_test_user(self.env, "t_nc_sr_tech", groups="svcms_aftersales.group_aftersales_technician")
+        self.env.invalidate_all()
+        as_technician = request.with_user(technician).sudo(False)
+        self.assertEqual(as_technician.nonconformity_count, 0)
+        self.assertFalse(as_technician.nonconformity_available)

@@ -35,7 +35,9 @@ class SvcmsNonconformitySource(models.AbstractModel):
         self.nonconformity_count = 0
 
     def _compute_nonconformity_available(self):
-        self.nonconformity_available = self._svcms_nonconformity_available()
+        # installed, and the user may read nonconformities (the buttons are hidden otherwise)
+        available = self._svcms_nonconformity_available() and self.env[NONCONFORMITY_MODEL].has_access("read")
+        self.nonconformity_available = available
 
     @api.model
     def _svcms_nonconformity_source_type(self):
