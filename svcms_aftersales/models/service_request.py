@@ -60,6 +60,7 @@ class SvcmsServiceRequest(models.Model):
         "svcms.sla.mixin",
         "svcms.workflow.mixin",
         "svcms.evidence.mixin",
+        "svcms.nonconformity.source",
     ]
     _svcms_evidence_clauses = {"iso20000": ("8.6.2",)}
     _svcms_evidence_date_field = "request_date"
@@ -734,6 +735,11 @@ class SvcmsServiceRequest(models.Model):
             "domain": [("request_id", "=", self.id)],
             "context": {"default_request_id": self.id},
         }
+
+    # ------------------------------------------------------------------ nonconformity (svcms.nonconformity.source)
+    @api.model
+    def _svcms_nonconformity_source_type(self):
+        return "service_request"
 
     # ------------------------------------------------------------------ return visits and complaints
     def action_view_complaints(self):

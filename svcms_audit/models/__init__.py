@@ -17,3 +17,6 @@ from . import management_review_input
 from . import management_review_decision
 from . import management_review_system
 from . import clause
+from . import nonconformity_why
+from . import nonconformity_source
+from . import nonconformity_kpi

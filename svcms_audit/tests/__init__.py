@@ -3,3 +3,7 @@ from . import test_audit
 from . import test_audit_programme
 from . import test_management_review
 from . import test_audit_pack
+from . import test_nonconformity
+from . import test_nonconformity_source
+from . import test_improvement
+from . import test_ui_nonconformity

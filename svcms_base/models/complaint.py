@@ -374,8 +374,13 @@ class SvcmsComplaint(models.Model):
         )
 
     # ------------------------------------------------------------------ nonconformity
+    @api.model
+    def _svcms_nonconformity_source_type(self):
+        return "complaint"
+
     def _svcms_nonconformity_values(self):
         values = super()._svcms_nonconformity_values()
+        values["department_id"] = self.department_id.id
         values["name"] = self.env._("Complaint %(reference)s: %(subject)s", reference=self.name, subject=self.subject)
         return values
 

@@ -26,9 +26,23 @@ class SvcmsNonconformitySource(models.AbstractModel):
         string="Nonconformities", compute="_compute_nonconformity_count", help="Nonconformities raised from it."
     )
 
+    nonconformity_available = fields.Boolean(
+        compute="_compute_nonconformity_available", help="Whether the audit addon (nonconformities) is installed."
+    )
+
     def _compute_nonconformity_count(self):
         # svcms_audit counts the nonconformities whose source is each record
         self.nonconformity_count = 0
+
+    def _compute_nonconformity_available(self):
+        # installed, and the user may read nonconformities (the buttons are hidden otherwise)
+        available = self._svcms_nonconformity_available() and self.env[NONCONFORMITY_MODEL].has_access("read")
+        self.nonconformity_available = available
+
+    @api.model
+    def _svcms_nonconformity_source_type(self):
+        """The ``source_type`` of a nonconformity raised from this kind of record (overridden per model)."""
+        return "internal"
 
     def _svcms_nonconformity_values(self):
         """Default values of a nonconformity raised from this record."""
@@ -40,16 +54,14 @@ class SvcmsNonconformitySource(models.AbstractModel):
             "partner_id": self.partner_id.id if "partner_id" in self._fields else False,
             "company_id": self.company_id.id if "company_id" in self._fields else self.env.company.id,
             "source_ref": f"{self._name},{self.id}",
+            "source_type": self._svcms_nonconformity_source_type(),
         }
 
     @api.model
     def _svcms_nonconformity_available(self):
         return NONCONFORMITY_MODEL in self.env
 
-    def action_raise_nonconformity(self):
-        """Open a new nonconformity prefilled from this record (needs the audit addon)."""
-        self.ensure_one()
-        self.check_access("read")
+    def _svcms_check_nonconformity_available(self):
         if not self._svcms_nonconformity_available():
             raise UserError(
                 self.env._(
@@ -58,6 +70,26 @@ class SvcmsNonconformitySource(models.AbstractModel):
                     record=self.display_name,
                 )
             )
+
+    def action_view_nonconformities(self):
+        """The nonconformities raised from this record (needs the audit addon)."""
+        self.ensure_one()
+        self.check_access("read")
+        self._svcms_check_nonconformity_available()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Nonconformities"),
+            "res_model": NONCONFORMITY_MODEL,
+            "view_mode": "list,form",
+            "domain": [("source_ref", "=", f"{self._name},{self.id}")],
+            "context": {"create": False},
+        }
+
+    def action_raise_nonconformity(self):
+        """Open a new nonconformity prefilled from this record (needs the audit addon)."""
+        self.ensure_one()
+        self.check_access("read")
+        self._svcms_check_nonconformity_available()
         Nonconformity = self.env[NONCONFORMITY_MODEL]
         context = {
             f"default_{name}": value

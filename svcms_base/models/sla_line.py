@@ -432,6 +432,10 @@ class SvcmsSlaLine(models.Model):
                 )
             line.explanation = "\n".join(lines)
 
+    @api.model
+    def _svcms_nonconformity_source_type(self):
+        return "sla_breach"
+
     def _svcms_nonconformity_values(self):
         values = super()._svcms_nonconformity_values()
         values["description"] = Markup("<pre>%s</pre>") % (self.explanation or "")
