@@ -67,6 +67,7 @@
         "demo/return_visit_demo.xml",
         "demo/service_fund_demo.xml",
         "demo/complaint_demo.xml",
+        "demo/story_dates_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -173,3 +173,292 @@ class AftersalesDemoStory(models.AbstractModel):
         for request in self.env["svcms.service.request"].browse(request_ids):
             request.rating_apply(rate, token=request._rating_get_access_token(), feedback=feedback)
         return True
+
+    # ------------------------------------------------------------------ a year-long story (demo only)
+    @api.model
+    def _svcms_demo_story_models(self):
+        """The story's record models and who creates them (login): configuration models are not listed."""
+        return dict(DEMO_AUTHORS)
+
+    @api.model
+    def _svcms_demo_play_year(self):
+        """Turn the install-time demo into a year of work: stale installation requests done by the people of
+        the after-sales desk, every workflow timestamp after the reception, records created by the person of
+        their role on the day their story begins, chatter messages by them. Demo loading only."""
+        self._svcms_demo_close_old_installations()
+        # the steps below write with SQL and read what the previous one wrote
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self._svcms_demo_timelines()
+        self.env.invalidate_all()
+        self._svcms_demo_authors_and_dates()
+        self.env.invalidate_all()
+        return True
+
+    def _svcms_demo_user(self, login):
+        return self.env["res.users"].search([("login", "=", login)], limit=1)
+
+    @api.model
+    def _svcms_demo_close_old_installations(self):
+        """Installation requests of deliveries older than a week were done at the time: assigned by the service
+        desk, installed and checked by the technician, confirmed by the customer, closed by the manager."""
+        Request = self.env["svcms.service.request"]
+        cutoff = fields.Datetime.now() - timedelta(days=7)
+        stale = Request.search(
+            [
+                ("request_type", "=", "installation"),
+                ("state", "not in", ("done", "closed", "cancelled")),
+                ("installation_picking_id.date_done", "<", cutoff),
+            ]
+        )
+        technician = self.env.ref("svcms_aftersales.technician_zhang_wei", raise_if_not_found=False)
+        desk, manager = self._svcms_demo_user("zhaojing"), self._svcms_demo_user("wanglei")
+        if not stale or not technician or not desk or not manager:
+            return True
+        stale.write({"outlet_id": technician.outlet_id.id, "technician_id": technician.id, "user_id": desk.id})
+        stale.with_user(desk).action_assign()
+        stale.installation_check_ids.write({"is_done": True})
+        stale.with_user(technician.user_id).action_start()
+        stale.with_user(desk).action_customer_confirm()
+        stale.with_user(technician.user_id).action_done()
+        stale.with_user(manager).action_close()
+        self.env.flush_all()
+        # received two hours after the delivery: move the request, its SLA clocks and its chatter there
+        for request in stale:
+            delta = request.installation_picking_id.date_done + timedelta(hours=2) - request.request_date
+            self._svcms_demo_shift(request, delta)
+        self.env.invalidate_all()
+        return True
+
+    @api.model
+    def _svcms_demo_shift(self, record, delta):
+        """Move every timestamp of ``record`` (and of its SLA lines and messages) by ``delta``."""
+        cr = self.env.cr
+        columns = [
+            name
+            for name, field in record._fields.items()
+            if field.type == "datetime" and field.store and field.column_type and name not in ("write_date",)
+        ]
+        sets = ", ".join(f'"{name}" = "{name}" + %s' for name in columns)
+        cr.execute(f'UPDATE "{record._table}" SET {sets} WHERE id = %s', [delta] * len(columns) + [record.id])
+        Line = self.env["svcms.sla.line"]
+        line_columns = [n for n, f in Line._fields.items() if f.type == "datetime" and f.store and n != "write_date"]
+        sets = ", ".join(f'"{name}" = "{name}" + %s' for name in line_columns)
+        cr.execute(
+            f"UPDATE svcms_sla_line SET {sets} WHERE res_model = %s AND res_id = %s RETURNING id",
+            [delta] * len(line_columns) + [record._name, record.id],
+        )
+        line_ids = [row[0] for row in cr.fetchall()]
+        if line_ids:
+            cr.execute(
+                "UPDATE svcms_sla_segment SET date_start = date_start + %s, date_end = date_end + %s, "
+                "create_date = create_date + %s WHERE line_id = ANY(%s)",
+                [delta, delta, delta, line_ids],
+            )
+        cr.execute(
+            "UPDATE mail_message SET date = date + %s, create_date = create_date + %s WHERE model = %s AND res_id = %s",
+            [delta, delta, record._name, record.id],
+        )
+        return True
+
+    @api.model
+    def _svcms_demo_timelines(self):
+        """Each step some minutes or hours after the previous one, never in the future: the first response
+        minutes after the reception, the technician on site the next day, closure a day after completion."""
+        now = fields.Datetime.now()
+        steps = {
+            "svcms.service.request": (
+                "request_date",
+                [
+                    ("first_response_date", timedelta(minutes=20)),
+                    ("arrival_date", timedelta(hours=22)),
+                    ("signed_on", timedelta(hours=2)),
+                    ("confirmed_date", timedelta(hours=2, minutes=10)),
+                    ("done_date", timedelta(minutes=20)),
+                    ("close_date", timedelta(days=1)),
+                ],
+            ),
+            "svcms.complaint": (
+                "date_received",
+                [
+                    ("acknowledged_date", timedelta(minutes=25)),
+                    ("resolved_date", timedelta(hours=20)),
+                    ("escalation_date", timedelta(hours=2)),
+                    ("confirmation_date", timedelta(days=1)),
+                    ("closed_date", timedelta(hours=1)),
+                ],
+            ),
+        }
+        for model, (start_field, chain) in steps.items():
+            Model = self.env[model].with_context(active_test=False)
+            for record in Model.search([(start_field, "!=", False)]):
+                previous, values = record[start_field], {}
+                # a few minutes more or less per record, so that the demo does not look machine-made
+                jitter = timedelta(minutes=(record.id * 7) % 40)
+                for fname, step in chain:
+                    if not record[fname]:
+                        continue
+                    when = min(previous + step + jitter, now - timedelta(minutes=5))
+                    when = max(when, previous)
+                    values[fname] = previous = when
+                if not values:
+                    continue
+                sets = ", ".join(f'"{name}" = %s' for name in values)
+                self.env.cr.execute(
+                    f'UPDATE "{Model._table}" SET {sets} WHERE id = %s',
+                    [*values.values(), record.id],
+                )
+                if model == "svcms.service.request" and record.done_date:
+                    self.env.cr.execute(
+                        "UPDATE svcms_service_request SET turnaround_hours = "
+                        "EXTRACT(EPOCH FROM done_date - request_date) / 3600.0, "
+                        "response_on_time = first_response_date <= request_date + interval '2 hours' WHERE id = %s",
+                        [record.id],
+                    )
+        return True
+
+    @api.model
+    def _svcms_demo_authors_and_dates(self):
+        """Records created at install by OdooBot/admin: by the person of their role, on the day their story
+        begins (its first date, else when the management system was set up a year ago); their messages by
+        that person, spread between creation and last change."""
+        cr = self.env.cr
+        bots = [self.env.ref("base.user_root").id, self.env.ref("base.user_admin").id]
+        bot_partners = self.env["res.users"].browse(bots).partner_id.ids
+        now = fields.Datetime.now()
+        setup = now - timedelta(days=365)
+        for model, login in self._svcms_demo_story_models().items():
+            if model not in self.env:
+                continue
+            user = self._svcms_demo_user(login)
+            if not user:
+                continue
+            Model = self.env[model]
+            start = next(
+                (
+                    (name, Model._fields[name].type, offset)
+                    for name, offset in START_FIELDS
+                    if name in Model._fields and Model._fields[name].store
+                ),
+                None,
+            )
+            if start:
+                name, ftype, offset = start
+                column = f'"{name}"' if ftype == "datetime" else f"(\"{name}\" + time '09:00')"
+                started = f"LEAST({column} + interval '{offset}', %(now)s)"
+            else:
+                started = "NULL"
+            events = [
+                f'CASE WHEN "{n}" <= %(now)s THEN "{n}" END'
+                for n, f in Model._fields.items()
+                if f.type == "datetime" and f.store and f.column_type and n not in ("create_date", "write_date")
+            ]
+            # configuration-like records without a date: set up over the first weeks of the year
+            cr.execute(
+                f"""UPDATE "{Model._table}" SET create_uid = %(user)s, write_uid = %(user)s,
+                           create_date = COALESCE({started}, %(setup)s + (id %% 30) * interval '1 day')
+                     WHERE create_uid = ANY(%(bots)s) RETURNING id""",
+                {"user": user.id, "bots": bots, "now": now, "setup": setup},
+            )
+            ids = [row[0] for row in cr.fetchall()]
+            if not ids:
+                continue
+            responsible = Model._fields.get("user_id")
+            if responsible and responsible.store and responsible.comodel_name == "res.users":
+                cr.execute(
+                    f'UPDATE "{Model._table}" SET user_id = %s WHERE id = ANY(%s) AND user_id = ANY(%s)',
+                    [user.id, ids, bots],
+                )
+            cr.execute(
+                f"""UPDATE "{Model._table}" SET write_date = GREATEST(create_date, {", ".join(events) or "NULL"})
+                     WHERE id = ANY(%(ids)s)""",
+                {"ids": ids, "now": now},
+            )
+            # messages: by that person when OdooBot/admin wrote them, dated along the record's life
+            cr.execute(
+                f"""WITH ranked AS (
+                        SELECT m.id, r.create_date AS born, GREATEST(r.write_date, r.create_date) AS last,
+                               ROW_NUMBER() OVER (PARTITION BY m.res_id ORDER BY m.id) - 1 AS pos,
+                               COUNT(*) OVER (PARTITION BY m.res_id) AS total
+                          FROM mail_message m JOIN "{Model._table}" r ON r.id = m.res_id
+                         WHERE m.model = %(model)s AND m.res_id = ANY(%(ids)s))
+                    UPDATE mail_message m
+                       SET date = ranked.born + (ranked.last - ranked.born) * ranked.pos
+                                  / GREATEST(ranked.total - 1, 1),
+                           create_date = ranked.born + (ranked.last - ranked.born) * ranked.pos
+                                         / GREATEST(ranked.total - 1, 1),
+                           author_id = CASE WHEN m.author_id = ANY(%(bot_partners)s) OR m.author_id IS NULL
+                                            THEN %(partner)s ELSE m.author_id END,
+                           create_uid = CASE WHEN m.create_uid = ANY(%(bots)s) THEN %(user)s ELSE m.create_uid END
+                      FROM ranked WHERE ranked.id = m.id""",
+                {
+                    "model": model,
+                    "ids": ids,
+                    "bots": bots,
+                    "bot_partners": bot_partners,
+                    "partner": user.partner_id.id,
+                    "user": user.id,
+                },
+            )
+        return True
+
+
+# who creates the story's records, by role (README: the demo people)
+DEMO_AUTHORS = {
+    # management representative 李敏
+    "svcms.management.system": "limin",
+    "svcms.objective": "limin",
+    "svcms.kpi": "limin",
+    "svcms.kpi.measurement": "limin",
+    "svcms.process": "limin",
+    "svcms.risk": "limin",
+    "svcms.context.issue": "limin",
+    "svcms.interested.party": "limin",
+    "svcms.obligation": "limin",
+    "svcms.communication.plan": "limin",
+    # internal auditor
+    "svcms.compliance.evaluation": "chenjing",
+    # document controller
+    "svcms.document": "gaoya",
+    "svcms.manual.section": "gaoya",
+    "svcms.document.copy": "gaoya",
+    "svcms.document.acknowledgement": "gaoya",
+    "svcms.document.review": "gaoya",
+    "svcms.knowledge.article": "gaoya",
+    # HR officer
+    "svcms.training.course": "zhengli",
+    "svcms.training.plan": "zhengli",
+    "svcms.training.session": "zhengli",
+    "svcms.competence.requirement": "zhengli",
+    # service desk
+    "svcms.complaint": "zhaojing",
+    "svcms.service.request": "zhaojing",
+    "svcms.return.visit": "zhaojing",
+    # warehouse
+    "svcms.return.order": "huangjun",
+    "svcms.disposal": "huangjun",
+    # after-sales manager
+    "svcms.recall": "wanglei",
+    "svcms.defect.disclosure": "wanglei",
+    "svcms.maintenance.plan": "wanglei",
+    "svcms.service.fund": "wanglei",
+    "svcms.service.fund.line": "wanglei",
+    "svcms.care.event": "wanglei",
+    "svcms.sla.exception": "wanglei",
+}
+
+# the first date of a record's story (field, how long before/after it the record was created)
+START_FIELDS = (
+    ("request_date", "0 minutes"),
+    ("date_received", "0 minutes"),
+    ("submitted_date", "-1 day"),
+    ("approved_date", "-5 days"),
+    ("requested_date", "0 minutes"),
+    ("issue_date", "0 minutes"),
+    ("appointment_date", "-2 days"),
+    ("period_end", "1 day"),
+    ("planned_date", "-7 days"),
+    ("date_start", "-14 days"),
+    ("published_date", "-1 day"),
+    ("date", "0 minutes"),
+)

@@ -1,6 +1,9 @@
-from datetime import date
+from datetime import date, timedelta
 
-from odoo.tests import freeze_time, tagged
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
+from odoo.tests import TransactionCase, freeze_time, tagged
 
 from .common import AftersalesRequestsCase
 
@@ -46,3 +49,64 @@ class TestDemoStoryDelivery(AftersalesRequestsCase):
         quants = self.env["stock.quant"].search([("lot_id", "in", lots.ids), ("quantity", "!=", 0)])
         self.assertEqual(set(quants.location_id.mapped("usage")), {"customer"}, "nothing left (or negative) in stock")
         self.assertEqual(sum(quants.mapped("quantity")), 3.0)
+
+
+@tagged("post_install", "-at_install")
+class TestDemoYear(TransactionCase):
+    """The demo tells a year of work by real people, not an install-time snapshot by OdooBot."""
+
+    def _story_records(self):
+        story = self.env["svcms.aftersales.demo.story"]._svcms_demo_story_models()
+        return {model: self.env[model].with_context(active_test=False).search([]) for model in story}
+
+    def test_records_spread_over_the_year_by_their_people(self):
+        self.assertTrue(self.env.ref("svcms_aftersales.request_zhang_wm_closed", raise_if_not_found=False))
+        bots = self.env.ref("base.user_root") | self.env.ref("base.user_admin")
+        months = set()
+        year_ago = fields.Datetime.now() - relativedelta(months=12)
+        for model, records in self._story_records().items():
+            by_bots = records.filtered(lambda r: r.create_uid in bots)
+            self.assertFalse(by_bots, f"{model}: created by OdooBot/admin: {by_bots.ids}")
+            months |= {r.create_date.strftime("%Y-%m") for r in records if r.create_date >= year_ago}
+            if "user_id" in records._fields and records._fields["user_id"].comodel_name == "res.users":
+                self.assertFalse(records.filtered(lambda r: r.user_id in bots), f"{model}: OdooBot responsible")
+        self.assertGreaterEqual(len(months), 10, sorted(months))
+        messages = self.env["mail.message"].search(
+            [("model", "=", "svcms.service.request"), ("message_type", "!=", "user_notification")]
+        )
+        self.assertTrue(messages)
+        self.assertFalse(messages.filtered(lambda m: m.author_id in bots.partner_id), "chatter by the people")
+
+    def test_first_response_after_reception_and_soon(self):
+        requests = self.env["svcms.service.request"].search([("first_response_date", "!=", False)])
+        self.assertGreaterEqual(len(requests), 5)
+        for request in requests:
+            self.assertGreaterEqual(request.first_response_date, request.request_date, request.name)
+            for fname in ("arrival_date", "done_date", "close_date"):
+                if request[fname]:
+                    self.assertGreaterEqual(request[fname], request.first_response_date, f"{request.name} {fname}")
+            if request.close_date:
+                self.assertGreaterEqual(request.close_date, request.done_date, request.name)
+        soon = requests.filtered(lambda r: r.first_response_date - r.request_date <= timedelta(hours=24))
+        self.assertGreaterEqual(len(soon), 0.8 * len(requests), "most requests answered within 24 hours")
+        complaints = self.env["svcms.complaint"].search([("acknowledged_date", "!=", False)])
+        self.assertTrue(complaints)
+        for complaint in complaints:
+            self.assertGreaterEqual(complaint.acknowledged_date, complaint.date_received, complaint.display_name)
+            self.assertLessEqual(complaint.acknowledged_date - complaint.date_received, timedelta(hours=24))
+
+    def test_no_stale_installation_request(self):
+        old = fields.Datetime.now() - timedelta(days=30)
+        installations = self.env["svcms.service.request"].search([("request_type", "=", "installation")])
+        self.assertTrue(installations.filtered(lambda r: r.installation_picking_id.date_done < old))
+        stale = installations.filtered(
+            lambda r: r.installation_picking_id.date_done < old and r.state not in ("done", "closed", "cancelled")
+        )
+        self.assertFalse(stale, f"open installation requests of old deliveries: {stale.mapped('name')}")
+        for request in installations - stale:
+            if request.state == "closed":
+                self.assertTrue(all(request.installation_check_ids.mapped("is_done")), request.name)
+                self.assertTrue(request.installation_accepted, request.name)
+                self.assertEqual(request.closed_by_id.login, "wanglei")
+                self.assertGreater(request.request_date, request.installation_picking_id.date_done)
+                self.assertLess(request.close_date, request.installation_picking_id.date_done + timedelta(days=5))
