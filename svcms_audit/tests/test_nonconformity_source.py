@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import AuditCase
@@ -56,8 +57,10 @@ class TestNonconformityFromComplaint(SourceCase):
         self.assertEqual(nc.audit_line_id, line)
         self.assertEqual(nc.severity, "minor")
         self.assertEqual(nc.department_id, self.dep_service)
-        # a second click opens the same one
-        self.assertEqual(line.with_user(self.user_auditor).action_raise_nonconformity()["res_id"], nc.id)
+        # one finding, one nonconformity: a second raise is refused and nothing more is created
+        with self.assertRaises(UserError):
+            line.with_user(self.user_auditor).action_raise_nonconformity()
+        self.assertEqual(line.nonconformity_ids, nc)
 
 
 @tagged("post_install", "-at_install")
