@@ -1,8 +1,14 @@
 """Fixtures shared by the svcms_audit tests (no test of their own).
 
-``AuditCase``: a management system, two departments, employees linked to users in each audit role.
+``AuditCase``: a management system, two departments, employees linked to users in each audit role;
+``AuditFixtures``: certified auditors, a sub-department, an owned process and an audit factory.
 """
 
+from contextlib import contextmanager
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
 from odoo.tests import TransactionCase, new_test_user
 
 
@@ -49,3 +55,57 @@ class AuditCase(TransactionCase):
     @classmethod
     def clause(cls, standard, code):
         return cls.env["svcms.clause"].search([("standard", "=", standard), ("code", "=", code)], limit=1)
+
+
+class AuditFixtures(AuditCase):
+    """Certified auditors (内审员证), a sub-department, an owned process and a planned internal audit."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.today = fields.Date.today()
+        cls.skill = cls.env.ref("svcms_audit.skill_internal_auditor")
+        cls.cert_level = cls.env.ref("svcms_base.skill_level_svcms_certified")
+        cls.department_field = cls.env["hr.department"].create(
+            {"name": "Test Field Service", "parent_id": cls.dep_service.id}
+        )
+        cls.process = cls.env["svcms.process"].create(
+            {"name": "Test Complaint Handling", "code": "T-CMP", "owner_id": cls.user_verifier.id}
+        )
+        for employee in (cls.emp_lead, cls.emp_auditor, cls.emp_verifier):
+            cls._certify(employee, cls.today - relativedelta(years=1), cls.today + relativedelta(years=2))
+
+    @classmethod
+    def _certify(cls, employee, valid_from, valid_to):
+        return cls.env["hr.employee.skill"].create(
+            {
+                "employee_id": employee.id,
+                "skill_type_id": cls.skill.skill_type_id.id,
+                "skill_id": cls.skill.id,
+                "skill_level_id": cls.cert_level.id,
+                "valid_from": valid_from,
+                "valid_to": valid_to,
+            }
+        )
+
+    @contextmanager
+    def assertRefused(self, exception, regex):
+        """Like assertRaisesRegex, inside a savepoint (Odoo's assertRaises): a refused write leaves nothing."""
+        with self.assertRaises(exception) as caught:
+            yield
+        self.assertRegex(str(caught.exception), regex)
+
+    @classmethod
+    def _audit(cls, user=None, **values):
+        vals = {
+            "name": "Test internal audit",
+            "management_system_id": cls.system.id,
+            "audit_type": "internal",
+            "date_start": cls.today + relativedelta(days=7),
+            "date_end": cls.today + relativedelta(days=8),
+            "lead_auditor_id": cls.emp_lead.id,
+            "auditor_ids": [(6, 0, cls.emp_auditor.ids)],
+            "department_ids": [(6, 0, cls.dep_service.ids)],
+        }
+        vals.update(values)
+        return cls.env["svcms.audit"].with_user(user or cls.user_lead).create(vals)
