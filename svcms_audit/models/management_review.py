@@ -455,7 +455,10 @@ class SvcmsManagementReview(models.Model):
         by_state = self._svcms_counts_by("svcms.complaint", domain, "state")
         by_severity = self._svcms_counts_by("svcms.complaint", domain, "severity")
         answered, average = Complaint._read_group(
-            domain & Domain("satisfaction", "!=", False), [], ["__count", "satisfaction_score:avg"]
+            # "0" is "Not Rated": no answer
+            domain & Domain("satisfaction", "not in", (False, "0")),
+            [],
+            ["__count", "satisfaction_score:avg"],
         )[0]
         lines = [
             (self.env._("Complaints received"), total),
