@@ -51,7 +51,7 @@ class SvcmsCompetenceGap(models.Model):
     course_id = fields.Many2one("svcms.training.course", string="Course", readonly=True)
     skill_id = fields.Many2one("hr.skill", string="Certification", readonly=True)
     valid_until = fields.Date(readonly=True, help="Empty for a missing item or a proof that never expires.")
-    days_left = fields.Integer(string="Days Left", readonly=True)
+    days_left = fields.Integer(string="Days Left", readonly=True, aggregator="min")
     status = fields.Selection(GAP_STATUSES, readonly=True)
     status_sequence = fields.Integer(readonly=True)
 
