@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.addons.svcms_base.models.sla_clock import ClockRegistry
+from odoo.addons.svcms_base.models.sla_line import derive
 from odoo.exceptions import UserError
 from odoo.fields import Command
 
@@ -189,7 +191,9 @@ class AftersalesDemoStory(models.AbstractModel):
         # the steps below write with SQL and read what the previous one wrote
         self.env.flush_all()
         self.env.invalidate_all()
-        self._svcms_demo_timelines()
+        moved = self._svcms_demo_timelines()
+        self.env.invalidate_all()
+        self._svcms_demo_retime_sla(moved)
         self.env.invalidate_all()
         self._svcms_demo_authors_and_dates()
         self.env.invalidate_all()
@@ -264,8 +268,12 @@ class AftersalesDemoStory(models.AbstractModel):
     @api.model
     def _svcms_demo_timelines(self):
         """Each step some minutes or hours after the previous one, never in the future: the first response
-        minutes after the reception, the technician on site the next day, closure a day after completion."""
+        minutes after the reception, the technician on site the next day, closure a day after completion.
+
+        Returns what moved: {model: {record id: {field: (old value, new value)}}} (the reception included,
+        unchanged), for ``_svcms_demo_retime_sla``."""
         now = fields.Datetime.now()
+        moved = {}
         steps = {
             "svcms.service.request": (
                 "request_date",
@@ -303,6 +311,10 @@ class AftersalesDemoStory(models.AbstractModel):
                     values[fname] = previous = when
                 if not values:
                     continue
+                moved.setdefault(model, {})[record.id] = {
+                    start_field: (record[start_field], record[start_field]),
+                    **{fname: (record[fname], when) for fname, when in values.items()},
+                }
                 sets = ", ".join(f'"{name}" = %s' for name in values)
                 self.env.cr.execute(
                     f'UPDATE "{Model._table}" SET {sets} WHERE id = %s',
@@ -315,6 +327,90 @@ class AftersalesDemoStory(models.AbstractModel):
                         "response_on_time = first_response_date <= request_date + interval '2 hours' WHERE id = %s",
                         [record.id],
                     )
+        return moved
+
+    @api.model
+    def _svcms_demo_retime_sla(self, moved):
+        """Move the SLA clocks of the retimed records onto their new timeline, then let the engine derive them.
+
+        The clocks were run at install time: every segment boundary (start, pause, stop) is moved like the
+        record's nearest earlier event (``moved``, see ``_svcms_demo_timelines``), the clock starts at the
+        reception, and the line that an event stopped stops when the record says that event happened. The
+        engine's ``derive`` then recounts working time, deadline, breach and status on the line's own target
+        and calendar, and ``_sla_commit`` stores the lines as after any evaluation (caches invalidated)."""
+        Line = self.env["svcms.sla.line"].sudo()
+        now = fields.Datetime.now()
+        slack = timedelta(seconds=2)  # an event and the clock it moved are stamped within the same second or two
+        clocks = ClockRegistry(self.env)
+        for model, records in moved.items():
+            start_field = self.env[model]._svcms_sla_start_field
+            reached_fields = DEMO_SLA_EVENT_FIELDS.get(model, {})
+            existing = Line._sla_fetch(model, list(records))
+            lines = [line for res_lines in existing.values() for line in res_lines]
+            if not lines:
+                continue
+            rules = self.env["svcms.sla.target"].sudo().browse(list({line["target_id"] for line in lines}))._sla_rules()
+            segment_starts = []
+            for line in lines:
+                timeline = records[line["res_id"]]
+                received = timeline[start_field][1]
+                segments = line["segments"]
+                if not received or not segments:
+                    continue
+                # (old, new) pairs, the line's old start moving to the reception
+                anchors = sorted({*timeline.values(), (line["start_datetime"], received)}, key=lambda a: (a[0], a[1]))
+                anchors = [(old, new) for old, new in anchors if old and new]
+
+                def remap(moment, anchors=anchors, received=received):
+                    earlier = [(old, new) for old, new in anchors if old <= moment + slack]
+                    if not earlier:
+                        return received
+                    old, new = earlier[-1]
+                    return moment + (new - old)
+
+                reached_field = reached_fields.get(line["metric"])
+                reached = timeline.get(reached_field, (None, None))[1] if reached_field else None
+                last = segments[-1]
+                stops_at = (
+                    reached
+                    if reached
+                    and last["kind"] == "stopped"
+                    and last["date_end"] is None
+                    and line["stop_cause"] in ("stop", "event")
+                    else None
+                )
+                cap = min(stops_at or now, now)
+                previous = received
+                for index, segment in enumerate(segments):
+                    if index == 0:
+                        start = received
+                    elif stops_at and segment is last:
+                        start = stops_at
+                    else:
+                        start = min(max(remap(segment["date_start"]), previous), cap)
+                    if index:
+                        segments[index - 1]["date_end"] = start
+                    segment["date_start"] = previous = start
+                    segment["dirty"] = True
+                    segment_starts.append((segment["id"], start))
+                if last["date_end"] is not None:
+                    last["date_end"] = min(max(remap(last["date_end"]), previous), now)
+                line["start_datetime"] = received
+                rule = rules[line["target_id"]]
+                derive(line, segments, rule, clocks.get(line["calendar_id"], line["tz"]), now)
+            # the engine never moves a clock's start (nor a segment's): the demo does, then commits the rest
+            self.env.cr.execute(
+                "UPDATE svcms_sla_segment s SET date_start = d.date_start FROM unnest(%s::int[], %s::timestamp[]) "
+                "AS d(id, date_start) WHERE s.id = d.id",
+                [[sid for sid, _start in segment_starts], [start for _sid, start in segment_starts]],
+            )
+            self.env.cr.execute(
+                "UPDATE svcms_sla_line l SET start_datetime = d.start_datetime "
+                "FROM unnest(%s::int[], %s::timestamp[]) AS d(id, start_datetime) WHERE l.id = d.id",
+                [[line["id"] for line in lines], [line["start_datetime"] for line in lines]],
+            )
+            Line._sla_commit([], lines)
+            Line._sla_written([], [line["id"] for line in lines], ["start_datetime"])
         return True
 
     @api.model
@@ -402,6 +498,19 @@ class AftersalesDemoStory(models.AbstractModel):
             )
         return True
 
+
+# the record's field telling when the event a line's metric waits for happened (the "reached" time)
+DEMO_SLA_EVENT_FIELDS = {
+    "svcms.service.request": {
+        "first_response": "first_response_date",
+        "on_site": "arrival_date",
+        "resolution": "done_date",
+    },
+    "svcms.complaint": {
+        "first_response": "acknowledged_date",
+        "resolution": "resolved_date",
+    },
+}
 
 # who creates the story's records, by role (README: the demo people)
 DEMO_AUTHORS = {

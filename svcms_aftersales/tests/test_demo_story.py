@@ -110,3 +110,39 @@ class TestDemoYear(TransactionCase):
                 self.assertEqual(request.closed_by_id.login, "wanglei")
                 self.assertGreater(request.request_date, request.installation_picking_id.date_done)
                 self.assertLess(request.close_date, request.installation_picking_id.date_done + timedelta(days=5))
+
+    def test_sla_lines_follow_the_retimed_dates(self):
+        """The SLA tab tells the same story as the record: clocks start at the reception, a line stopped by
+        its event stops when the record says it happened, and met/breached follows deadline vs that time."""
+        reached_fields = {
+            "svcms.service.request": (
+                "request_date",
+                {"first_response": "first_response_date", "resolution": "done_date"},
+            ),
+            "svcms.complaint": (
+                "date_received",
+                {"first_response": "acknowledged_date", "resolution": "resolved_date"},
+            ),
+        }
+        checked = 0
+        for model, (start_field, fnames) in reached_fields.items():
+            records = self.env[model].with_context(active_test=False).search([(start_field, "!=", False)])
+            lines = self.env["svcms.sla.line"].search([("res_model", "=", model), ("res_id", "in", records.ids)])
+            self.assertTrue(lines, model)
+            by_id = {record.id: record for record in records}
+            for line in lines:
+                record = by_id[line.res_id]
+                label = f"{model} {record.display_name} {line.metric}"
+                self.assertEqual(line.start_datetime, record[start_field], label)
+                self.assertEqual(line.segment_ids.sorted("date_start")[:1].date_start, record[start_field], label)
+                for segment in line.segment_ids.filtered("date_end"):
+                    self.assertGreaterEqual(segment.date_end, segment.date_start, label)
+                if line.state in ("met", "breached") and line.clock == "stopped":
+                    reached = line.stop_datetime
+                    if line.stop_cause in ("stop", "event") and fnames.get(line.metric) and record[fnames[line.metric]]:
+                        self.assertEqual(reached, record[fnames[line.metric]], label)
+                        checked += 1
+                    self.assertEqual(line.state == "breached", line.deadline < reached, label)
+                if line.state == "met":
+                    self.assertLessEqual(line.stop_datetime, line.deadline, label)
+        self.assertGreaterEqual(checked, 5, "demo lines reached by their record's event")
