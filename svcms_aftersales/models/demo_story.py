@@ -179,8 +179,8 @@ class AftersalesDemoStory(models.AbstractModel):
     # ------------------------------------------------------------------ a year-long story (demo only)
     @api.model
     def _svcms_demo_story_models(self):
-        """The story's record models and who creates them (login): configuration models are not listed."""
-        return dict(DEMO_AUTHORS)
+        """The story's record models installed and who creates them (login): configuration models are not listed."""
+        return {model: login for model, login in DEMO_AUTHORS.items() if model in self.env}
 
     @api.model
     def _svcms_demo_play_year(self):
@@ -554,6 +554,14 @@ DEMO_AUTHORS = {
     "svcms.service.fund.line": "wanglei",
     "svcms.care.event": "wanglei",
     "svcms.sla.exception": "wanglei",
+    # svcms_audit's records, when it is installed (it loads before this addon): the lead auditor and the
+    # management representative
+    "svcms.audit.programme": "limin",
+    "svcms.audit": "chenjing",
+    "svcms.nonconformity": "chenjing",
+    "svcms.improvement": "limin",
+    "svcms.management.review": "limin",
+    "svcms.evaluation": "chenjing",
 }
 
 # the first date of a record's story (field, how long before/after it the record was created)
@@ -570,4 +578,7 @@ START_FIELDS = (
     ("date_start", "-14 days"),
     ("published_date", "-1 day"),
     ("date", "0 minutes"),
+    ("detected_date", "0 minutes"),
+    ("review_date", "-14 days"),
+    ("evaluation_date", "-1 day"),
 )
