@@ -1,0 +1,7 @@
+from odoo.addons.svcms_base.tools import load_base_translations
+
+from . import models
+
+
+def _post_init_hook(env):
+    load_base_translations(env)

@@ -1,0 +1,4 @@
+from . import service
+from . import ci_type
+from . import ci
+from . import ci_relation
