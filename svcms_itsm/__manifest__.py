@@ -12,6 +12,7 @@
         # security: privilege and groups first, then each model family's record rules
         "security/itsm_security.xml",
         "security/ir.model.access.csv",
+        "security/ci_security.xml",
         # data
         "data/service_data.xml",
         "data/ci_data.xml",
@@ -23,6 +24,7 @@
         "views/ci_type_views.xml",
         "views/ci_views.xml",
         "views/ci_relation_views.xml",
+        "views/ci_impact_views.xml",
     ],
     "demo": [
         # each file refers only to records of the files above it

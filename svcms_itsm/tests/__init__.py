@@ -1,0 +1,2 @@
+from . import test_ci
+from . import test_impact
