@@ -1,2 +1,3 @@
 from . import test_ci
 from . import test_impact
+from . import test_service
