@@ -2,8 +2,6 @@ from . import audit_programme
 from . import audit
 from . import audit_line
 from . import audit_evidence
-from . import management_system_audit
-from . import kpi_definition_audit
 from . import nonconformity
 from . import capa_action
 from . import improvement
@@ -11,12 +9,10 @@ from . import management_review
 from . import evaluation
 from . import evaluation_line
 from . import evaluation_special
-from . import evaluation_kpi
 from . import management_system
 from . import management_review_input
 from . import management_review_decision
-from . import management_review_system
 from . import clause
 from . import nonconformity_why
 from . import nonconformity_source
-from . import nonconformity_kpi
+from . import kpi_definition

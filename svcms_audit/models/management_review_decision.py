@@ -58,7 +58,8 @@ class SvcmsManagementReviewDecision(models.Model):
             return
         super()._svcms_check_parents_unlocked(parents)
 
-    def _svcms_check_no_link(self, field):
+    def _svcms_create_follow_up(self, model, link_field, extra_values=None):
+        """One ``model`` record (improvement or nonconformity) per decision, linked back through ``link_field``."""
         linked = self.filtered(lambda d: d.improvement_id or d.nonconformity_id)
         if linked:
             raise UserError(
@@ -67,45 +68,34 @@ class SvcmsManagementReviewDecision(models.Model):
                     decision=linked[0].display_name,
                 )
             )
+        records = self.env[model].create(
+            [
+                {
+                    "name": decision.display_name,
+                    "company_id": decision.company_id.id,
+                    "management_system_id": decision.review_id.management_system_id.id,
+                    "source_type": "management_review",
+                    "source_ref": f"svcms.management.review,{decision.review_id.id}",
+                    "description": decision.description,
+                    "owner_id": decision.owner_id.id,
+                    **(extra_values(decision) if extra_values else {}),
+                }
+                for decision in self
+            ]
+        )
+        for decision, record in zip(self, records, strict=True):
+            decision[link_field] = record
+        return self._svcms_open(records)
 
     def action_create_improvement(self):
-        self._svcms_check_no_link("improvement_id")
-        Improvement = self.env["svcms.improvement"]
-        for decision in self:
-            review = decision.review_id
-            improvement = Improvement.create(
-                {
-                    "name": decision.display_name,
-                    "company_id": decision.company_id.id,
-                    "management_system_id": review.management_system_id.id,
-                    "source_type": "management_review",
-                    "source_ref": f"svcms.management.review,{review.id}",
-                    "description": decision.description,
-                    "owner_id": decision.owner_id.id,
-                }
-            )
-            decision.improvement_id = improvement
-        return self._svcms_open(self.improvement_id)
+        return self._svcms_create_follow_up("svcms.improvement", "improvement_id")
 
     def action_create_capa(self):
-        self._svcms_check_no_link("nonconformity_id")
-        Nonconformity = self.env["svcms.nonconformity"]
-        for decision in self:
-            review = decision.review_id
-            nonconformity = Nonconformity.create(
-                {
-                    "name": decision.display_name,
-                    "company_id": decision.company_id.id,
-                    "management_system_id": review.management_system_id.id,
-                    "source_type": "management_review",
-                    "source_ref": f"svcms.management.review,{review.id}",
-                    "description": decision.description,
-                    "owner_id": decision.owner_id.id,
-                    "detected_date": review.review_date,
-                }
-            )
-            decision.nonconformity_id = nonconformity
-        return self._svcms_open(self.nonconformity_id)
+        return self._svcms_create_follow_up(
+            "svcms.nonconformity",
+            "nonconformity_id",
+            lambda decision: {"detected_date": decision.review_id.review_date},
+        )
 
     def _svcms_open(self, records):
         action = {"type": "ir.actions.act_window", "res_model": records._name, "target": "current"}
