@@ -1,6 +1,6 @@
 from odoo.addons.svcms_base.tools import load_base_translations
 
-from . import models
+from . import controllers, models, wizards
 
 
 def _post_init_hook(env):

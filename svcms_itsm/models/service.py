@@ -66,6 +66,13 @@ class SvcmsService(models.Model):
         help="Plan of the new or changed service (ISO/IEC 20000-1 8.5.2): activities, resources, "
         "responsibilities, dates and acceptance criteria.",
     )
+    offering_ids = fields.One2many("svcms.service.offering", "service_id", string="Request Offerings")
+    availability_target = fields.Float(
+        string="Availability Target (%)",
+        digits=(5, 3),
+        tracking=True,
+        help="Share of the agreed service hours the service must be available (ISO/IEC 20000-1 8.7.1).",
+    )
     dependency_count = fields.Integer(compute="_compute_counts", string="Dependencies")
     ci_count = fields.Integer(compute="_compute_counts", string="CIs")
 
@@ -73,6 +80,18 @@ class SvcmsService(models.Model):
         "UNIQUE(company_id, code)",
         "The service code must be unique per company.",
     )
+
+    @api.constrains("availability_target")
+    def _check_availability_target(self):
+        for service in self:
+            if not 0 <= service.availability_target <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "The availability target of %(service)s must lie between 0 and 100 %%, not %(target)s.",
+                        service=service.display_name,
+                        target=service.availability_target,
+                    )
+                )
 
     @api.depends("dependency_ids", "ci_ids")
     def _compute_counts(self):

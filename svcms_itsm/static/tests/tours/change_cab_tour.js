@@ -1,0 +1,1 @@
+// Browser tour of the change_cab area: filled by that area.

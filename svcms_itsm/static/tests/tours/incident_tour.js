@@ -1,0 +1,1 @@
+// Browser tour of the incident area: filled by that area.
