@@ -104,8 +104,8 @@ class SvcmsCi(models.Model):
         A CI X is impacted by Y when X depends on / runs on / is part of Y, or X and Y are connected (either
         way), transitively. Returns ``{"cis": {ci_id: depth}, "services": {service_id: depth},
         "customers": {partner_id: depth}}`` (depth: the shortest distance; services and customers of the CIs
-        of ``self`` themselves have depth 0). Cycles terminate: the walk is a UNION over (ci, depth) with a
-        bounded depth.
+        of ``self`` themselves have depth 0). A breadth-first walk with one row per level: each CI is expanded
+        once, so cycles cost nothing and the depth found is the shortest.
         """
         if not self:
             return {"cis": {}, "services": {}, "customers": {}}
@@ -116,24 +116,34 @@ class SvcmsCi(models.Model):
         customer_field = service_model._fields["customer_ids"]
         query = SQL(
             """
-            WITH RECURSIVE edges(child, parent) AS (
-                SELECT source_id, target_id FROM svcms_ci_relation WHERE relation_type IN %(types)s
-                UNION
-                SELECT target_id, source_id FROM svcms_ci_relation WHERE relation_type = 'connected_to'
-            ), walk(ci_id, depth) AS (
-                SELECT start_id, 0 FROM unnest(%(ids)s::int[]) AS start_id
-                UNION
-                SELECT edges.child, walk.depth + 1
-                  FROM walk JOIN edges ON edges.parent = walk.ci_id
-                 WHERE walk.depth < %(max_depth)s
+            WITH RECURSIVE bfs(frontier, seen, depth) AS (
+                SELECT %(ids)s::int[], %(ids)s::int[], 0
+                UNION ALL
+                -- one row per level: the CIs first reached at that depth; "seen" keeps every CI reached so
+                -- far, so that each CI is expanded once (a hashed EXCEPT), whatever the cycles
+                SELECT next_level.ids, bfs.seen || next_level.ids, bfs.depth + 1
+                  FROM bfs
+                 CROSS JOIN LATERAL (
+                       SELECT array_agg(candidate.ci_id) AS ids
+                         FROM (
+                               SELECT rel.source_id AS ci_id FROM svcms_ci_relation rel
+                                WHERE rel.target_id = ANY(bfs.frontier) AND rel.relation_type IN %(types)s
+                               UNION
+                               SELECT rel.target_id FROM svcms_ci_relation rel
+                                WHERE rel.source_id = ANY(bfs.frontier) AND rel.relation_type = 'connected_to'
+                               EXCEPT
+                               SELECT unnest(bfs.seen)
+                              ) candidate
+                       ) next_level
+                 WHERE next_level.ids IS NOT NULL AND bfs.depth < %(max_depth)s
             ), impacted AS (
-                SELECT ci_id, MIN(depth) AS depth FROM walk GROUP BY ci_id
+                SELECT unnest(frontier) AS ci_id, depth FROM bfs
             ), services AS (
                 SELECT rel.%(ci_col1)s AS service_id, MIN(impacted.depth) AS depth
                   FROM impacted JOIN %(ci_rel)s rel ON rel.%(ci_col2)s = impacted.ci_id
               GROUP BY rel.%(ci_col1)s
             )
-            SELECT 'ci', ci_id, depth FROM impacted WHERE ci_id != ALL(%(ids)s::int[])
+            SELECT 'ci', ci_id, depth FROM impacted WHERE depth > 0
             UNION ALL
             SELECT 'service', service_id, depth FROM services
             UNION ALL
