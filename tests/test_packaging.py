@@ -52,4 +52,3 @@ def test_wheel_metadata(wheels, repo, addons, addon):
     assert f"odoo/addons/{addon}/__manifest__.py" in files
     assert f"odoo/addons/{addon}/i18n/zh_CN.po" in files
     assert any(name.startswith(f"odoo/addons/{addon}/security/") for name in files)
-

@@ -31,3 +31,4 @@ from . import disposal
 from . import management_system
 from . import demo_story
 from . import kpi_definition
+from . import integration_api

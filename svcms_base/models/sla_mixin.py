@@ -510,3 +510,39 @@ class SvcmsSlaMixin(models.AbstractModel):
                 new_tz=line["tz"],
             )
         Line.browse(list(bodies))._message_log_batch(bodies=bodies)
+
+    # ------------------------------------------------------------------ integration
+    def _svcms_api_status(self):
+        """The record's state and service levels as plain data for external systems (XML-RPC/JSON-RPC): no
+        ``None``, no recordset; datetimes as ISO 8601 UTC text, "" when unset."""
+        self.ensure_one()
+        state_field = self._fields[self._svcms_sla_state_field]
+        states = dict(state_field._description_selection(self.env)) if state_field.type == "selection" else {}
+        state = self[self._svcms_sla_state_field]
+        statuses = dict(self._fields["sla_status"]._description_selection(self.env))
+        line_states = dict(self.env["svcms.sla.line"]._fields["state"]._description_selection(self.env))
+
+        def iso(value):
+            return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""
+
+        return {
+            "model": self._name,
+            "id": self.id,
+            "reference": self.display_name,
+            "state": state if state_field.type == "selection" else state.display_name,
+            "state_label": states.get(state, "") if states else state.display_name,
+            "sla_status": self.sla_status,
+            "sla_status_label": statuses.get(self.sla_status, ""),
+            "next_deadline": iso(self.sla_deadline),
+            "service_levels": [
+                {
+                    "target": line.target_id.display_name,
+                    "metric": line.metric,
+                    "state": line.state,
+                    "state_label": line_states.get(line.state, ""),
+                    "deadline": iso(line.deadline),
+                    "breached": bool(line.breached),
+                }
+                for line in self.sla_line_ids.sudo()
+            ],
+        }
