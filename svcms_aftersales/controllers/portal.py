@@ -21,7 +21,7 @@ class ServiceRequestPortal(portal.CustomerPortal):
         """The service hotline of the portal user's company (company settings), for the empty states."""
         return request.env.user.company_id.sudo().svcms_service_hotline or ""
 
-    @http.route(["/my/products"], type="http", auth="user", website=True)
+    @http.route(["/my/products"], type="http", auth="user", website=True, readonly=True)
     def portal_my_products(self, **kw):
         """The customer's delivered serials with their 三包 status, open requests and recall alerts."""
         values = self._prepare_portal_layout_values()
@@ -35,7 +35,11 @@ class ServiceRequestPortal(portal.CustomerPortal):
         return request.render("svcms_aftersales.portal_my_products", values)
 
     @http.route(
-        ["/my/service-requests", "/my/service-requests/page/<int:page>"], type="http", auth="user", website=True
+        ["/my/service-requests", "/my/service-requests/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+        readonly=True,
     )
     def portal_my_service_requests(self, page=1, serial=None, **kw):
         Request = request.env["svcms.service.request"]
@@ -61,7 +65,7 @@ class ServiceRequestPortal(portal.CustomerPortal):
         )
         return request.render("svcms_aftersales.portal_my_service_requests", values)
 
-    @http.route(["/my/service-requests/<int:request_id>"], type="http", auth="public", website=True)
+    @http.route(["/my/service-requests/<int:request_id>"], type="http", auth="public", website=True, readonly=True)
     def portal_my_service_request(self, request_id, access_token=None, report_type=None, download=False, **kw):
         try:
             request_sudo = self._document_check_access("svcms.service.request", request_id, access_token)

@@ -22,3 +22,4 @@ from . import test_portal_products
 from . import test_chinese_messages
 from . import test_return_scan
 from . import test_integration_api
+from . import test_readonly_routes

@@ -8,7 +8,7 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 
 
 class SvcmsEvaluationXlsx(http.Controller):
-    @http.route("/svcms/evaluation/<int:evaluation_id>/xlsx", type="http", auth="user", methods=["GET"])
+    @http.route("/svcms/evaluation/<int:evaluation_id>/xlsx", type="http", auth="user", methods=["GET"], readonly=True)
     def evaluation_xlsx(self, evaluation_id, **kwargs):
         """The score sheet (评分表) of a GB/T 27922 evaluation, for whoever may read the evaluation."""
         evaluation = request.env["svcms.evaluation"].browse(evaluation_id)

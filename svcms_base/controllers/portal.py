@@ -35,7 +35,9 @@ class ComplaintPortal(CustomerPortal):
             "state": {"label": request.env._("Status"), "order": "state, id desc"},
         }
 
-    @http.route(["/my/complaints", "/my/complaints/page/<int:page>"], type="http", auth="user", website=True)
+    @http.route(
+        ["/my/complaints", "/my/complaints/page/<int:page>"], type="http", auth="user", website=True, readonly=True
+    )
     def portal_my_complaints(self, page=1, sortby="date", filterby="all", **kw):
         Complaint = request.env["svcms.complaint"]
         if not Complaint.has_access("read"):
@@ -72,7 +74,7 @@ class ComplaintPortal(CustomerPortal):
         )
         return request.render("svcms_base.portal_my_complaints", values)
 
-    @http.route("/my/complaints/<int:complaint_id>", type="http", auth="public", website=True)
+    @http.route("/my/complaints/<int:complaint_id>", type="http", auth="public", website=True, readonly=True)
     def portal_my_complaint(self, complaint_id, access_token=None, message=None, **kw):
         try:
             complaint = self._document_check_access("svcms.complaint", complaint_id, access_token)
@@ -92,7 +94,7 @@ class ComplaintPortal(CustomerPortal):
         )
         return request.render("svcms_base.portal_complaint_page", values)
 
-    @http.route("/my/complaints/new", type="http", auth="user", website=True, methods=["GET"])
+    @http.route("/my/complaints/new", type="http", auth="user", website=True, methods=["GET"], readonly=True)
     def portal_complaint_new(self, error=None, **kw):
         values = self._prepare_portal_layout_values()
         values.update(

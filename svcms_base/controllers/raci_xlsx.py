@@ -8,7 +8,7 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 
 
 class SvcmsRaciXlsx(http.Controller):
-    @http.route("/svcms/raci/xlsx", type="http", auth="user", methods=["GET"])
+    @http.route("/svcms/raci/xlsx", type="http", auth="user", methods=["GET"], readonly=True)
     def raci_xlsx(self, system_id=None, process_ids=None, **kwargs):
         """The responsibility allocation table (职责分配表) of a management system, or of chosen processes."""
         env = request.env
