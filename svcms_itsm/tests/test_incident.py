@@ -78,6 +78,7 @@ class TestIncidentPriority(IncidentCase):
         incident.with_user(self.user_manager).write({"priority": "1", "priority_reason": "生产线停线"})
         self.assertEqual(incident.priority, "1")
         self.assertTrue(incident.priority_overridden)
+        self.env.cr.precommit.run()  # tracking values are written when the transaction commits
         tracked = incident.sudo().message_ids.tracking_value_ids.filtered(
             lambda t: t.field_id.name == "priority_reason"
         )
