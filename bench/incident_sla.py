@@ -11,6 +11,13 @@ svcms_itsm's data, per priority; for complaints an equivalent policy is created 
 are created with ``create`` in batches of ``batch`` and the context an import uses
 (``tracking_disable``, ``mail_create_nolog``). The queries (``cursor.sql_log_count``) and the wall
 time per record are printed for both models. Everything is ROLLED BACK at the end.
+
+Result on the shared 2-core machine (30 Nov 2026, svcms_itsm without demo data, batches of 1,000, other
+test runs in parallel):
+
+    model               records  SLA lines  queries  q/record  ms/record
+    svcms.incident        10000      20000    20443     2.044      9.592
+    svcms.complaint       10000      20000    20401     2.040     10.619
 """
 
 import time
