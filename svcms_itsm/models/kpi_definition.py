@@ -1,4 +1,9 @@
 from odoo import api, models
+from odoo.addons.svcms_base.models.kpi_definition import kpi_method
+from odoo.fields import Domain
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 
 class SvcmsKpiDefinition(models.Model):
@@ -17,6 +22,45 @@ class SvcmsKpiDefinition(models.Model):
         }
 
     # [incidents] KPI methods of the incident area (resolved within SLA %, MTTR, first-contact resolution)
+    @api.model
+    def _svcms_incident_kpi(self, definition, periods, numerator=None, value_field=None, measure="ratio"):
+        """One or two ``_read_group`` over the incidents the definition selects, for all periods at once."""
+        model = self.env[definition.model_name]
+        domain, granularity, by_company = definition._svcms_scope(model, periods)
+        groupby = [f"{definition.date_field}:{granularity}"] + (["company_id"] if by_company else [])
+        aggregates = ["__count"] + ([f"{value_field}:sum", f"{value_field}:count"] if value_field else [])
+        buckets = self._buckets(model._read_group(domain, groupby, aggregates), by_company)
+        matched = {}
+        if numerator is not None:
+            matched = self._buckets(
+                model._read_group(Domain(domain) & Domain(numerator), groupby, ["__count"]), by_company
+            )
+        result = {}
+        for start, end, company in periods:
+            company_id = company.id if by_company else False
+            totals = self._sum_buckets(buckets, start, end, company_id)
+            hits = self._sum_buckets(matched, start, end, company_id)[0] if numerator is not None else 0
+            result[(start, end, company.id)] = definition._result(totals, hits, measure=measure)
+        return result
+
+    @api.model
+    @kpi_method(_lt("Incidents resolved within SLA (%)"), "svcms.incident")
+    def _svcms_kpi_method_incident_resolved_in_sla(self, definition, periods):
+        """Share of the incidents resolved in the period whose resolution target was met."""
+        met = [("metric", "=", "resolution"), ("state", "=", "met"), ("breached", "=", False)]
+        return self._svcms_incident_kpi(definition, periods, numerator=[("sla_line_ids", "any", met)])
+
+    @api.model
+    @kpi_method(_lt("Incident mean time to resolve (hours)"), "svcms.incident")
+    def _svcms_kpi_method_incident_mttr(self, definition, periods):
+        """Mean hours from the report of the incidents resolved in the period to their resolution."""
+        return self._svcms_incident_kpi(definition, periods, value_field="resolution_hours", measure="avg")
+
+    @api.model
+    @kpi_method(_lt("Incidents resolved at first contact (%)"), "svcms.incident")
+    def _svcms_kpi_method_incident_first_contact(self, definition, periods):
+        """Share of the incidents resolved in the period by the agent who logged them, without handover."""
+        return self._svcms_incident_kpi(definition, periods, numerator=[("resolved_at_first_contact", "=", True)])
 
     # [major incidents] KPI method of the major-incident area (major incidents per period)
 
