@@ -14,3 +14,6 @@ from . import service_offering
 from . import kpi_definition
 from . import supplier_contract
 from . import outage
+from . import major_incident_rule
+from . import major_incident_update
+from . import security_control
