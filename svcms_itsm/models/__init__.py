@@ -16,3 +16,6 @@ from . import supplier_contract
 from . import outage
 from . import incident_priority
 from . import res_partner
+from . import major_incident_rule
+from . import major_incident_update
+from . import security_control

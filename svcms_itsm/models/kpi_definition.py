@@ -1,3 +1,5 @@
+import datetime
+
 from odoo import api, models
 from odoo.addons.svcms_base.models.kpi_definition import kpi_method
 from odoo.fields import Domain
@@ -63,6 +65,31 @@ class SvcmsKpiDefinition(models.Model):
         return self._svcms_incident_kpi(definition, periods, numerator=[("resolved_at_first_contact", "=", True)])
 
     # [major incidents] KPI method of the major-incident area (major incidents per period)
+    @api.model
+    @kpi_method(_lt("Major incidents per period"), "svcms.major.incident")
+    def _svcms_kpi_method_major_incident_count(self, definition, periods):
+        """Number of major incidents whose ``date_field`` (e.g. ``declared_date``) falls in each period: one
+        ``_read_group`` for all the periods and companies, on the records the definition selects."""
+        model = self.env[definition.model_name]
+        domain, granularity, by_company = definition._svcms_scope(model, periods)
+        groupby = [f"{definition.date_field}:{granularity}"] + (["company_id"] if by_company else [])
+        buckets = {}
+        for key in model._read_group(domain, groupby, ["__count"]):
+            day, company, count = (key[0], key[1], key[2]) if by_company else (key[0], None, key[1])
+            if not day:
+                continue
+            if isinstance(day, datetime.datetime):
+                day = day.date()
+            bucket = (day, company.id if company else False)
+            buckets[bucket] = tuple(
+                a + b for a, b in zip(buckets.get(bucket, (0, 0.0, 0)), (count, 0.0, 0), strict=True)
+            )
+        return {
+            (start, end, company.id): definition._result(
+                definition._sum_buckets(buckets, start, end, company.id if by_company else False), 0, measure="count"
+            )
+            for start, end, company in periods
+        }
 
     # [changes] KPI methods of the change area (change success rate, emergency change share)
 

@@ -1,0 +1,2 @@
+from . import incident_merge
+from . import incident_link
