@@ -14,3 +14,10 @@ from . import service_offering
 from . import kpi_definition
 from . import supplier_contract
 from . import outage
+from . import release_deployment
+from . import transition_plan
+from . import transition_criterion
+from . import continuity_plan
+from . import continuity_test
+from . import ci_verification
+from . import ci_verification_line
