@@ -182,8 +182,10 @@ class SvcmsContinuityPlan(models.Model):
         for plan in self:
             changes = required.get(plan.id, self.env["svcms.change"])
             plan.test_required_change_ids = changes
-            plan.test_required_note = changes and self.env._(
-                "Test required after change %(changes)s", changes=", ".join(changes.mapped("name"))
+            plan.test_required_note = (
+                self.env._("Test required after change %(changes)s", changes=", ".join(changes.mapped("name")))
+                if changes
+                else False
             )
 
     def _search_test_required(self, operator, value):
