@@ -19,3 +19,10 @@ from . import res_partner
 from . import major_incident_rule
 from . import major_incident_update
 from . import security_control
+from . import release_deployment
+from . import transition_plan
+from . import transition_criterion
+from . import continuity_plan
+from . import continuity_test
+from . import ci_verification
+from . import ci_verification_line

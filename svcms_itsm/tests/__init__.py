@@ -6,3 +6,7 @@ from . import test_incident_http
 from . import test_major_incident
 from . import test_incident_merge
 from . import test_security_incident
+from . import test_release
+from . import test_continuity
+from . import test_ci_verification
+from . import test_ci_history
