@@ -14,3 +14,4 @@ from . import service_offering
 from . import kpi_definition
 from . import supplier_contract
 from . import outage
+from . import availability_report
