@@ -508,14 +508,18 @@ class SvcmsProblem(models.Model):
         incidents_by_problem = {problem.id: group[3] for problem, group in zip(problems, groups, strict=True)}
 
         def link(batch):
-            for problem in batch:
-                batch.env.cr.execute(
-                    SQL(
-                        "UPDATE svcms_incident SET problem_id = %s WHERE id = ANY(%s) AND problem_id IS NULL",
-                        problem.id,
-                        incidents_by_problem[problem.id],
-                    )
+            # one UPDATE for the batch, whatever the number of incidents
+            pairs = [(problem.id, incident_id) for problem in batch for incident_id in incidents_by_problem[problem.id]]
+            batch.env.cr.execute(
+                SQL(
+                    "UPDATE svcms_incident i SET problem_id = v.problem_id"
+                    "  FROM UNNEST(%s::int[], %s::int[]) AS v(problem_id, incident_id)"
+                    " WHERE i.id = v.incident_id AND i.problem_id IS NULL",
+                    [pair[0] for pair in pairs],
+                    [pair[1] for pair in pairs],
                 )
+            )
+            for problem in batch:
                 problem.message_post(body=Markup("<p>%s</p>") % problem.detection_note)
 
         problems._svcms_cron_process(link)
