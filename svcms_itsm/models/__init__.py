@@ -26,3 +26,4 @@ from . import continuity_plan
 from . import continuity_test
 from . import ci_verification
 from . import ci_verification_line
+from . import availability_report

@@ -10,3 +10,6 @@ from . import test_release
 from . import test_continuity
 from . import test_ci_verification
 from . import test_ci_history
+from . import test_problem
+from . import test_recurring
+from . import test_availability
