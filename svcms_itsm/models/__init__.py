@@ -14,3 +14,14 @@ from . import service_offering
 from . import kpi_definition
 from . import supplier_contract
 from . import outage
+from . import change_policy
+from . import change_template
+from . import change_cab
+from . import change_cab_member
+from . import change_vote
+from . import change_blackout
+from . import change_task
+from . import change_risk_question
+from . import change_risk_answer
+from . import change_risk_response
+from . import change_cmdb_update

@@ -1,3 +1,5 @@
 from . import test_ci
 from . import test_impact
 from . import test_service
+from . import test_change
+from . import test_change_tour
