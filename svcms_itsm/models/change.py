@@ -383,6 +383,20 @@ class SvcmsChange(models.Model):
                         )
                     )
 
+    def _svcms_can(self, action):
+        """Buttons: a vote only for the members of this change's board whose turn it is; an emergency
+        approval only for the emergency authority."""
+        can = super()._svcms_can(action)
+        if not can or action not in ("vote", "emergency_approve"):
+            return can
+        if action == "emergency_approve":
+            return self.change_type == "emergency" and self._svcms_policy()._svcms_is_emergency_authority(self.env.user)
+        try:
+            self._svcms_check_vote()
+        except (UserError, AccessError):
+            return False
+        return True
+
     def action_vote(self, decision, comment=False):
         """Cast the current user's vote; the change is decided once the quorum approves or a member rejects."""
         if decision not in ("approve", "reject", "abstain"):

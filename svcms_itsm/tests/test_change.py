@@ -127,6 +127,10 @@ class TestChangeTypes(ItsmCase, ChangeFixtures):
         self.cab.voting = "sequential"
         change = self._in_approval(self.user_agent)
         self.assertEqual(change.next_voter_id, self.user_cab1)
+        self.assertTrue(change.with_user(self.user_cab1).can_vote)
+        self.assertFalse(change.with_user(self.user_cab2).can_vote, "not their turn yet")
+        self.assertFalse(change.with_user(self.user_cab3).can_vote, "not on this board")
+        self.assertFalse(change.with_user(self.user_agent).can_vote, "the requester")
         with self.assertRaisesRegex(UserError, "order"):
             change.with_user(self.user_cab2).action_vote("approve")
         self.assertFalse(change.vote_ids, "no vote written out of order")
@@ -217,6 +221,8 @@ class TestChangeTypes(ItsmCase, ChangeFixtures):
     def test_emergency_change_authority_and_pir(self):
         self.policy.emergency_user_ids = self.user_agent2
         change = self._in_approval(self.user_agent, "emergency")
+        self.assertTrue(change.with_user(self.user_agent2).can_emergency_approve)
+        self.assertFalse(change.with_user(self.user_cab1).can_emergency_approve)
         with self.assertRaises(AccessError):
             change.with_user(self.user_cab1).action_emergency_approve()
         with self.assertRaises(UserError):
