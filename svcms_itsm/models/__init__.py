@@ -27,3 +27,14 @@ from . import continuity_test
 from . import ci_verification
 from . import ci_verification_line
 from . import availability_report
+from . import change_policy
+from . import change_template
+from . import change_cab
+from . import change_cab_member
+from . import change_vote
+from . import change_blackout
+from . import change_task
+from . import change_risk_question
+from . import change_risk_answer
+from . import change_risk_response
+from . import change_cmdb_update

@@ -13,3 +13,5 @@ from . import test_ci_history
 from . import test_problem
 from . import test_recurring
 from . import test_availability
+from . import test_change
+from . import test_change_tour

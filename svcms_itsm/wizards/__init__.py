@@ -1,2 +1,3 @@
 from . import incident_merge
 from . import incident_link
+from . import change_vote_wizard
