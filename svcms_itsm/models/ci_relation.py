@@ -120,7 +120,7 @@ class SvcmsCiRelation(models.Model):
                 )
 
     # ------------------------------------------------------------------
-    # history on the source CI
+    # history on both CIs of the relation
     # ------------------------------------------------------------------
 
     def _svcms_post_history(self, ci, body):
@@ -145,37 +145,37 @@ class SvcmsCiRelation(models.Model):
     def create(self, vals_list):
         relations = super().create(vals_list)
         for relation in relations:
-            relation._svcms_post_history(
-                relation.source_id,
-                relation._svcms_history_body(
-                    self.env._("Relation added: %(relation)s", relation=relation._svcms_describe())
-                ),
+            body = relation._svcms_history_body(
+                self.env._("Relation added: %(relation)s", relation=relation._svcms_describe())
             )
+            for ci in relation.source_id | relation.target_id:
+                relation._svcms_post_history(ci, body)
         return relations
 
     def write(self, vals):
         if not any(name in vals for name in HISTORY_FIELDS):
             return super().write(vals)
-        before = {relation.id: (relation.source_id, relation._svcms_describe()) for relation in self}
+        before = {
+            relation.id: (relation.source_id | relation.target_id, relation._svcms_describe()) for relation in self
+        }
         result = super().write(vals)
         for relation in self:
-            old_source, old_text = before[relation.id]
+            old_cis, old_text = before[relation.id]
             new_text = relation._svcms_describe()
             if old_text == new_text:
                 continue
             body = relation._svcms_history_body(
                 self.env._("Relation changed: %(old)s → %(new)s", old=old_text, new=new_text)
             )
-            for ci in old_source | relation.source_id:
+            for ci in old_cis | relation.source_id | relation.target_id:
                 relation._svcms_post_history(ci, body)
         return result
 
     def unlink(self):
         for relation in self:
-            relation._svcms_post_history(
-                relation.source_id,
-                relation._svcms_history_body(
-                    self.env._("Relation removed: %(relation)s", relation=relation._svcms_describe())
-                ),
+            body = relation._svcms_history_body(
+                self.env._("Relation removed: %(relation)s", relation=relation._svcms_describe())
             )
+            for ci in relation.source_id | relation.target_id:
+                relation._svcms_post_history(ci, body)
         return super().unlink()

@@ -71,10 +71,15 @@ class TestCiHistory(ItsmCase):
     def test_relation_added_and_removed_noted(self):
         Relation = self.env["svcms.ci.relation"].with_user(self.user_agent)
         before = self._notes(self.ci_server)
+        before_target = self._notes(self.ci_db)
         relation = Relation.create(
             {"source_id": self.ci_server.id, "target_id": self.ci_db.id, "relation_type": "depends_on"}
         )
         added = self._notes(self.ci_server) - before
+        # the target CI keeps the same history
+        added_on_target = self._notes(self.ci_db) - before_target
+        self.assertEqual(len(added_on_target), 1)
+        self.assertIn("Relation added", added_on_target.body)
         self.assertEqual(len(added), 1)
         self.assertIn("Relation added", added.body)
         self.assertIn("T-DB-01", added.body)
@@ -84,6 +89,9 @@ class TestCiHistory(ItsmCase):
         self.assertEqual(len(removed), 1)
         self.assertIn("Relation removed", removed.body)
         self.assertIn("T-DB-01", removed.body)
+        removed_on_target = self._notes(self.ci_db) - before_target - added_on_target
+        self.assertEqual(len(removed_on_target), 1)
+        self.assertIn("Relation removed", removed_on_target.body)
         self.assertEqual(removed.author_id, self.user_agent.partner_id)
 
     def test_relation_changed_noted_on_old_and_new_source(self):
