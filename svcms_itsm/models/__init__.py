@@ -14,3 +14,10 @@ from . import service_offering
 from . import kpi_definition
 from . import supplier_contract
 from . import outage
+from . import customer_relationship
+from . import service_review
+from . import service_review_action
+from . import satisfaction_survey
+from . import complaint
+from . import sla_agreement
+from . import service_report

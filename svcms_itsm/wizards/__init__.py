@@ -1,0 +1,1 @@
+from . import service_report_survey_sample
