@@ -16,3 +16,4 @@ from . import clause
 from . import nonconformity_why
 from . import nonconformity_source
 from . import kpi_definition
+from . import improvement_source

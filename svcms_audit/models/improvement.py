@@ -95,6 +95,7 @@ class SvcmsImprovement(models.Model):
             *self.env["svcms.nonconformity"]._selection_source_models(),
             ("svcms.nonconformity", self.env["svcms.nonconformity"]._description),
             ("svcms.evaluation.line", self.env["svcms.evaluation.line"]._description),
+            ("svcms.sla.agreement", self.env["svcms.sla.agreement"]._description),
         ]
 
     @api.depends("benefit", "effort")

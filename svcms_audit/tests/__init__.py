@@ -7,3 +7,4 @@ from . import test_nonconformity
 from . import test_nonconformity_source
 from . import test_improvement
 from . import test_ui_nonconformity
+from . import test_improvement_source

@@ -57,3 +57,4 @@ from . import complaint
 from . import sla_report
 from . import sla_workload_report
 from . import ir_actions_report
+from . import improvement_source

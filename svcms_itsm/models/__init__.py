@@ -38,3 +38,10 @@ from . import change_risk_question
 from . import change_risk_answer
 from . import change_risk_response
 from . import change_cmdb_update
+from . import customer_relationship
+from . import service_review
+from . import service_review_action
+from . import satisfaction_survey
+from . import complaint
+from . import sla_agreement
+from . import service_report

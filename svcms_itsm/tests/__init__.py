@@ -15,3 +15,6 @@ from . import test_recurring
 from . import test_availability
 from . import test_change
 from . import test_change_tour
+from . import test_relationship
+from . import test_service_level
+from . import test_service_report
