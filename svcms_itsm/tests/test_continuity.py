@@ -62,14 +62,14 @@ class TestContinuity(ItsmCase):
     def _major_change(self, services, days_ago, **values):
         """A done change with a major impact: the change area's transitions are not needed here."""
         self._change_number = getattr(self, "_change_number", 0) + 1
-        return (
+        major = values.pop("is_major_impact", True)
+        change = (
             self.env["svcms.change"]
             .sudo()
             .create(
                 {
                     "name": f"CHG-T{self._change_number:03d}",
                     "subject": "更换数据库服务器",
-                    "is_major_impact": True,
                     "state": "done",
                     "outcome": "successful",
                     "actual_end": datetime.datetime.now() - relativedelta(days=days_ago),
@@ -78,6 +78,11 @@ class TestContinuity(ItsmCase):
                 }
             )
         )
+        # the change policy computes "major impact"; the fixture states it (the policy is tested with the changes)
+        change.flush_recordset()
+        self.env.cr.execute("UPDATE svcms_change SET is_major_impact = %s WHERE id = %s", (major, change.id))
+        change.invalidate_recordset(["is_major_impact"])
+        return change
 
     def _reminders(self, plan):
         return self.env["mail.activity"].search(
