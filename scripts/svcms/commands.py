@@ -86,8 +86,29 @@ def cmd_run(_args):
         res = subprocess.run(odoo_cmd(src, params, "-d", db, *steps, "--stop-after-init", "--log-level=warn"))
         if res.returncode:
             die("Upgrading the addons failed (see the log above).")
+    serve = ["-d", db, f"--http-port={port}", f"--db-filter=^{re.escape(db)}$", *prefork_options(port)]
     say(f"Odoo is starting on http://localhost:{port}  (login: admin / password: admin). Ctrl-C stops it.")
-    os.execv(str(PY), odoo_cmd(src, params, "-d", db, f"--http-port={port}", f"--db-filter=^{re.escape(db)}$"))
+    os.execv(str(PY), odoo_cmd(src, params, *serve))
+
+
+def prefork_options(port):
+    """``SVCMS_WORKERS=N``: Odoo's prefork server with N HTTP workers, 2 cron workers and the websocket
+    (gevent) port next to the HTTP port; without it, the threaded server of development."""
+    workers = os.environ.get("SVCMS_WORKERS", "").strip()
+    if not workers:
+        return []
+    if not workers.isdigit() or int(workers) < 1:
+        die(f"SVCMS_WORKERS must be a number of HTTP workers (1 or more), not {workers!r}.")
+    say(f"Prefork server: {workers} HTTP workers, 2 cron workers, websocket on port {port + 3}.")
+    return [
+        f"--workers={workers}",
+        "--max-cron-threads=2",
+        f"--gevent-port={port + 3}",
+        "--limit-time-real=300",
+        "--limit-time-cpu=120",
+        "--limit-memory-soft=1610612736",
+        "--limit-memory-hard=2147483648",
+    ]
 
 
 def ensure_browser():
