@@ -21,3 +21,4 @@ from . import test_overview_counters
 from . import test_portal_products
 from . import test_chinese_messages
 from . import test_return_scan
+from . import test_team_assignment_requests

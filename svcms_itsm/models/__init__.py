@@ -14,3 +14,5 @@ from . import service_offering
 from . import kpi_definition
 from . import supplier_contract
 from . import outage
+from . import service_fulfilment
+from . import fulfilment_task
