@@ -90,7 +90,7 @@ class TestFulfilment(FulfilmentFixtures, ItsmCase):
         values = request.sudo().answers
         self.assertEqual(values["model"], "ThinkPad X1")
         self.assertEqual(values["size"], "14 inch", "a choice reads as its label")
-        stored = {prop["name"]: prop["value"] for prop in request.sudo().read(["answers"])[0]["answers"]}
+        stored = {prop["name"]: prop.get("value") for prop in request.sudo().read(["answers"])[0]["answers"]}
         self.assertEqual(stored["size"], "14", "and is stored as its key")
         self.assertIs(values["dock"], True)
         self.assertEqual(str(values["needed_on"]), "2026-12-01")
