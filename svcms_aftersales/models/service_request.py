@@ -77,6 +77,9 @@ class SvcmsServiceRequest(models.Model):
     _mail_post_access = "read"
     _svcms_intake_attachment_field = "photo_ids"
 
+    # a technician's open work, for the team assignment policy "least open work" (svcms.team._svcms_assign)
+    _svcms_open_domain = [("state", "in", OPEN_STATES)]
+
     _svcms_sla_state_field = "state"
     _svcms_sla_partner_field = "partner_id"
     _svcms_sla_team_field = None
@@ -433,6 +436,7 @@ class SvcmsServiceRequest(models.Model):
                     vals["outlet_id"] = outlets[vals["partner_id"]].id
         requests = super(SvcmsServiceRequest, self._svcms_trusted()).create(vals_list).with_env(self.env)
         requests.technician_id._check_assignable()
+        requests._svcms_assign_by_team()
         closed = requests.filtered(lambda r: r.state == "closed")
         if closed:
             self.env["svcms.return.visit"]._plan_for_requests(closed)
@@ -458,6 +462,33 @@ class SvcmsServiceRequest(models.Model):
 
     def _svcms_sla_watched_fields(self):
         return super()._svcms_sla_watched_fields() | {"service_area", "request_type"}
+
+    # ------------------------------------------------------------------ team assignment
+    def _svcms_assign_by_team(self):
+        """New requests filed without a technician get one from their team's assignment policy (members are
+        users; the request gets the technician of that user) and start assigned, as when the clerk chooses.
+        With the manual policy (the default) nothing changes: the clerk chooses and assigns."""
+        waiting = self.filtered(lambda r: r.state == "new" and not r.technician_id and r.team_id)
+        for team in waiting.team_id:
+            assigned = team._svcms_assign(
+                waiting.filtered(lambda r, team=team: r.team_id == team), user_field="technician_id"
+            )
+            if assigned:
+                assigned._svcms_write_workflow({"state": "assigned"})
+                assigned._notify_on_assignment()
+        return True
+
+    @api.model
+    def _svcms_assignment_candidates(self, technicians):
+        """Only technicians who may be assigned (valid authorisation and competences) get work from a team."""
+        assignable = technicians.browse()
+        for technician in technicians:
+            try:
+                technician._check_assignable()
+            except UserError:
+                continue
+            assignable |= technician
+        return assignable
 
     # ------------------------------------------------------------------ actions
     def action_respond(self):

@@ -23,3 +23,4 @@ from . import test_chinese_messages
 from . import test_return_scan
 from . import test_integration_api
 from . import test_readonly_routes
+from . import test_team_assignment_requests

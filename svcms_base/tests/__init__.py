@@ -25,3 +25,4 @@ from . import test_reports
 from . import test_pictures
 from . import test_evidence
 from . import test_server_messages_lang
+from . import test_team_assignment

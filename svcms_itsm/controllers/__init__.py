@@ -1,1 +1,2 @@
 from . import portal_incident
+from . import portal_fulfilment

@@ -45,3 +45,5 @@ from . import satisfaction_survey
 from . import complaint
 from . import sla_agreement
 from . import service_report
+from . import service_fulfilment
+from . import fulfilment_task

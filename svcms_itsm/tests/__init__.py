@@ -18,3 +18,4 @@ from . import test_change_tour
 from . import test_relationship
 from . import test_service_level
 from . import test_service_report
+from . import test_fulfilment
