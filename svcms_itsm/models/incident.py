@@ -51,6 +51,8 @@ class SvcmsIncident(models.Model):
     _svcms_sla_start_field = "date_reported"
     _svcms_evidence_clauses = {"iso20000": ("8.6.1",)}
     _svcms_evidence_date_field = "date_reported"
+    # the open work a team member carries (least-open-work assignment of the team)
+    _svcms_open_domain = [("state", "in", OPEN_STATES)]
 
     _svcms_transitions = {
         "assign": Transition(("new",), "assigned", group=AGENT),
