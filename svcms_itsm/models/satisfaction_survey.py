@@ -85,28 +85,34 @@ class SvcmsSatisfactionSurvey(models.Model):
 
     @api.model
     def _svcms_candidates(self, date_from, date_to):
-        """{customer: services} of the customers whose incidents were closed between the two dates."""
+        """{customer: services} of the customers served between the two dates: incidents closed and IT service
+        requests done in the period (one aggregate each)."""
         start = fields.Datetime.to_datetime(date_from)
         end = fields.Datetime.to_datetime(date_to + relativedelta(days=1))
-        groups = (
-            self.env["svcms.incident"]
-            .sudo()
-            ._read_group(
-                [
-                    ("state", "=", "closed"),
-                    ("closed_date", ">=", start),
-                    ("closed_date", "<", end),
-                    ("commercial_partner_id", "!=", False),
-                    ("company_id", "=", self.env.company.id),
-                ],
-                ["commercial_partner_id", "service_ids"],
-                ["__count"],
-            )
+        served = (
+            ("svcms.incident", "closed", "closed_date", "service_ids"),
+            ("svcms.service.fulfilment", "done", "done_date", "service_id"),
         )
         candidates = {}
-        for partner, service, _count in groups:
-            if service:
-                candidates[partner] = candidates.get(partner, service.browse()) | service
+        for model, state, date_field, service_field in served:
+            groups = (
+                self.env[model]
+                .sudo()
+                ._read_group(
+                    [
+                        ("state", "=", state),
+                        (date_field, ">=", start),
+                        (date_field, "<", end),
+                        ("commercial_partner_id", "!=", False),
+                        ("company_id", "=", self.env.company.id),
+                    ],
+                    ["commercial_partner_id", service_field],
+                    ["__count"],
+                )
+            )
+            for partner, service, _count in groups:
+                if service:
+                    candidates[partner] = candidates.get(partner, service.browse()) | service
         return candidates
 
     @api.model
