@@ -14,3 +14,13 @@ from . import service_offering
 from . import kpi_definition
 from . import supplier_contract
 from . import outage
+from . import supplier_contract_target
+from . import supplier_review
+from . import supplier_dispute
+from . import account_move
+from . import account_move_line
+from . import service_budget
+from . import demand_forecast
+from . import capacity_plan
+from . import capacity_measurement
+from . import management_system
