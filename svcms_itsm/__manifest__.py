@@ -90,7 +90,10 @@
         # [suppliers, budgets, demand and capacity]
         "views/supplier_contract_views.xml",
         "views/supplier_review_views.xml",
+        "views/supplier_dispute_views.xml",
+        "views/account_move_views.xml",
         "views/service_budget_views.xml",
+        "views/demand_forecast_views.xml",
         "views/capacity_plan_views.xml",
         # [relationship, service levels, reporting]
         "views/service_review_views.xml",

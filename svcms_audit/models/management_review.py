@@ -518,8 +518,38 @@ class SvcmsManagementReview(models.Model):
         return self._svcms_section(lines, note, tables=[table] if by_type else [])
 
     def _svcms_review_input_suppliers(self):
-        """Extension hook: an addon that reviews suppliers (e.g. svcms_itsm) overrides this section."""
-        return self._svcms_section([], self.env._("No supplier review recorded."))
+        """Supplier performance from ``svcms.management.system._svcms_supplier_performance`` (filled by an addon
+        that manages suppliers, e.g. svcms_itsm); the note when there is none."""
+        rows = self.management_system_id._svcms_supplier_performance(self.period_start, self.period_end)
+        if not rows:
+            return self._svcms_section([], self.env._("No supplier review recorded."))
+        reviews = sum(row["reviews"] for row in rows)
+        lines = [
+            (self.env._("Supplier reviews completed in the period"), reviews),
+            (self.env._("Contracts expiring"), sum(row["contracts_expiring"] for row in rows)),
+            (self.env._("Open disputes"), sum(row["open_disputes"] for row in rows)),
+        ]
+        table = self._svcms_table(
+            [
+                self.env._("Supplier"),
+                self.env._("Reviews"),
+                self.env._("Average Score (1–5)"),
+                self.env._("Contracts Expiring"),
+                self.env._("Open Disputes"),
+            ],
+            [
+                (
+                    row["supplier"],
+                    row["reviews"],
+                    "-" if row["average_score"] is None else row["average_score"],
+                    row["contracts_expiring"],
+                    row["open_disputes"],
+                )
+                for row in rows
+            ],
+        )
+        note = None if reviews else self.env._("No supplier review recorded.")
+        return self._svcms_section(lines, note, tables=[table])
 
     def _svcms_review_input_risks(self):
         domain = Domain("management_system_id", "=", self.management_system_id.id) & Domain("state", "!=", "closed")

@@ -119,3 +119,12 @@ class SvcmsManagementSystem(models.Model):
             "domain": [*domain, (group_field, "=", key)],
             "context": {"create": False},
         }
+
+    # ------------------------------------------------------------------ extension hooks
+
+    def _svcms_supplier_performance(self, date_from, date_to):
+        """Supplier performance of this system's company in ``[date_from, date_to]`` for its management review:
+        plain rows ``{"supplier", "reviews", "average_score", "contracts_expiring", "open_disputes"}``.
+        Empty here; an addon that manages suppliers (svcms_itsm) overrides it."""
+        self.ensure_one()
+        return []

@@ -47,3 +47,13 @@ from . import sla_agreement
 from . import service_report
 from . import service_fulfilment
 from . import fulfilment_task
+from . import supplier_contract_target
+from . import supplier_review
+from . import supplier_dispute
+from . import account_move
+from . import account_move_line
+from . import service_budget
+from . import demand_forecast
+from . import capacity_plan
+from . import capacity_measurement
+from . import management_system

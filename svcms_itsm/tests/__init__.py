@@ -19,3 +19,6 @@ from . import test_relationship
 from . import test_service_level
 from . import test_service_report
 from . import test_fulfilment
+from . import test_supplier
+from . import test_budget
+from . import test_capacity
