@@ -492,13 +492,13 @@ class SvcmsIncident(models.Model):
                 continue
             for child in children:
                 note = child._svcms_for_company()
+                body = (
+                    note.env._("Resolved and closed with its master incident %(master)s.", master=master.display_name)
+                    if action == "close"
+                    else note.env._("Resolved with its master incident %(master)s.", master=master.display_name)
+                )
                 note.message_post(
-                    body=note.env._(
-                        "Resolved and closed with its master incident %(master)s."
-                        if action == "close"
-                        else "Resolved with its master incident %(master)s.",
-                        master=master.display_name,
-                    ),
+                    body=body,
                     subtype_xmlid="mail.mt_note",
                 )
 
