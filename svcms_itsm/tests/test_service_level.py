@@ -58,10 +58,12 @@ class TestServiceLevel(ItsmCase):
         cls.sms_manager = new_test_user(
             cls.env, "t_slm_sms_manager", groups="base.group_user,svcms_base.group_svcms_manager"
         )
+        network_team = cls.env["hr.department"].create({"name": "Test network team"})
+        hoster = cls.env["res.partner"].create({"name": "Test hosting supplier", "is_company": True})
         cls.ola, cls.uc = cls.env["svcms.supplier.contract"].create(
             [
-                {"name": "Test OLA network", "supplier_type": "internal"},
-                {"name": "Test UC hosting", "supplier_type": "external"},
+                {"name": "Test OLA network", "supplier_type": "internal", "department_id": network_team.id},
+                {"name": "Test UC hosting", "supplier_type": "external", "partner_id": hoster.id},
             ]
         )
         cls.agreement = cls.env["svcms.sla.agreement"].create(
