@@ -129,7 +129,8 @@ class SvcmsChange(models.Model):
         help="Meets the change policy's criteria of a major impact: "
         "the change goes through service design and transition.",
     )
-    major_impact_reason = fields.Char(compute="_compute_major_impact", store=True)
+    # in the reader's language: not stored
+    major_impact_reason = fields.Char(compute="_compute_major_impact_reason")
     planned_start = fields.Datetime(tracking=True, index=True)
     planned_end = fields.Datetime(tracking=True)
     actual_start = fields.Datetime(readonly=True, copy=False)
@@ -263,13 +264,24 @@ class SvcmsChange(models.Model):
 
     @api.depends("service_ids.criticality", "ci_ids.type_id", "company_id")
     def _compute_major_impact(self):
+        for change, (customers, reasons) in self._svcms_major_impact_reasons().items():
+            change.impacted_customer_count = customers
+            change.is_major_impact = bool(reasons)
+
+    @api.depends("service_ids.criticality", "ci_ids.type_id", "company_id")
+    def _compute_major_impact_reason(self):
+        for change, (_customers, reasons) in self._svcms_major_impact_reasons().items():
+            change.major_impact_reason = "; ".join(reasons) or False
+
+    def _svcms_major_impact_reasons(self):
+        """{change: (customers affected, [why the change has a major impact])} against its company's policy."""
         policies = self.env["svcms.change.policy"].sudo().search([("company_id", "in", self.company_id.ids)])
         policy_by_company = {policy.company_id: policy for policy in policies}
+        result = {}
         for change in self:
             policy = policy_by_company.get(change.company_id)
             impact = change.ci_ids.sudo()._svcms_impact()
             customers = set(impact["customers"]) | set(change.service_ids.sudo().customer_ids.ids)
-            change.impacted_customer_count = len(customers)
             reasons = []
             if policy:
                 critical = change.service_ids.filtered(lambda s: s.criticality == "critical")
@@ -288,8 +300,8 @@ class SvcmsChange(models.Model):
                 major_types = change.ci_ids.type_id & policy.major_ci_type_ids
                 if major_types:
                     reasons.append(self.env._("CI types %(types)s", types=", ".join(major_types.mapped("name"))))
-            change.is_major_impact = bool(reasons)
-            change.major_impact_reason = "; ".join(reasons) or False
+            result[change] = (len(customers), reasons)
+        return result
 
     @api.depends("risk_response_ids.answer_id.weight", "company_id")
     def _compute_risk(self):
