@@ -201,7 +201,10 @@ class TestIncidentWorkflow(IncidentCase):
         self.assertIn(master.name, child_new.message_ids[0].body)
         master.action_close()
         self.assertEqual((child_new | child_started).mapped("state"), ["closed", "closed"])
-        self.assertIn("closed with its master", child_started.message_ids[0].body)
+        # the note is written in the company's language (Chinese on the demo company)
+        noted = child_started._svcms_for_company().env
+        expected = noted._("Resolved and closed with its master incident %(master)s.", master=master.display_name)
+        self.assertIn(expected, child_started.message_ids[0].body)
 
     def test_no_cycle_of_masters(self):
         first, second = self._incident(), self._incident()
@@ -286,7 +289,8 @@ class TestIncidentSlaAndEscalation(IncidentCase):
         incident.write({"team_id": second_team.id})
         self.assertEqual(incident.functional_escalation_count, 1)
         self.assertFalse(incident.user_id, "the assignee is not in the new team: the team takes it")
-        self.assertIn("Functional escalation", incident.message_ids[0].body)
+        self.assertIn(second_team.name, incident.message_ids[0].body)
+        self.assertEqual(incident.message_ids[0].subtype_id, self.env.ref("mail.mt_note"))
         self.assertEqual(incident.sudo()._svcms_sla_managers()[incident.id], self.user_cab2)
         incident.sudo()._svcms_sla_notified("escalation", self.env["svcms.sla.line"])
         self.assertTrue(incident.escalated)
