@@ -1,11 +1,14 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 # relation types along which an incident on the target impacts the source (connected_to: both ways)
 IMPACT_TYPES = ("depends_on", "runs_on", "part_of", "connected_to")
 # bound of the impact walk: a cycle cannot be followed further (UNION over (ci, depth) stops it)
 IMPACT_MAX_DEPTH = 50
+# what a change of the configuration is: on a CI type under change control only a change writes these (its CMDB
+# updates); the name, owner and description stay free
+CONTROLLED_FIELDS = frozenset({"status", "type_id", "attributes", "product_id", "lot_id", "location", "company_id"})
 
 
 class SvcmsCi(models.Model):
@@ -166,6 +169,31 @@ class SvcmsCi(models.Model):
         for kind, record_id, depth in self.env.execute_query(query):
             result[keys[kind]][record_id] = depth
         return result
+
+    def write(self, vals):
+        if CONTROLLED_FIELDS.intersection(vals):
+            self._svcms_check_change_control()
+        return super().write(vals)
+
+    def _svcms_check_change_control(self):
+        """Refuse a direct change of CIs whose type the company's change policy puts under change control. A
+        completed change applies its CMDB updates as the system (superuser), which passes."""
+        if self.env.su or not self:
+            return
+        policies = self.env["svcms.change.policy"].sudo().search([("company_id", "in", self.company_id.ids)])
+        controlled = {
+            (policy.company_id.id, ci_type.id) for policy in policies for ci_type in policy.controlled_ci_type_ids
+        }
+        locked = self.filtered(lambda ci: (ci.company_id.id, ci.type_id.id) in controlled)
+        if locked:
+            raise UserError(
+                self.env._(
+                    "%(cis)s: configuration items of type %(types)s are under change control. Raise a change: its "
+                    "CMDB updates are applied when it is completed.",
+                    cis=", ".join(locked.mapped("display_name")),
+                    types=", ".join(locked.type_id.mapped("name")),
+                )
+            )
 
     def action_impact_analysis(self):
         """Open the CIs, services and customers an outage of these CIs impacts."""

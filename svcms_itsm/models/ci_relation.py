@@ -143,6 +143,8 @@ class SvcmsCiRelation(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        ends = {vals[name] for vals in vals_list for name in ("source_id", "target_id") if vals.get(name)}
+        self.env["svcms.ci"].browse(ends)._svcms_check_change_control()
         relations = super().create(vals_list)
         for relation in relations:
             body = relation._svcms_history_body(
@@ -155,6 +157,8 @@ class SvcmsCiRelation(models.Model):
     def write(self, vals):
         if not any(name in vals for name in HISTORY_FIELDS):
             return super().write(vals)
+        ends = self.env["svcms.ci"].browse([vals[name] for name in ("source_id", "target_id") if vals.get(name)])
+        (self.source_id | self.target_id | ends)._svcms_check_change_control()
         before = {
             relation.id: (relation.source_id | relation.target_id, relation._svcms_describe()) for relation in self
         }
@@ -172,6 +176,7 @@ class SvcmsCiRelation(models.Model):
         return result
 
     def unlink(self):
+        (self.source_id | self.target_id)._svcms_check_change_control()
         for relation in self:
             body = relation._svcms_history_body(
                 self.env._("Relation removed: %(relation)s", relation=relation._svcms_describe())

@@ -22,3 +22,4 @@ from . import test_fulfilment
 from . import test_supplier
 from . import test_budget
 from . import test_capacity
+from . import test_change_control
