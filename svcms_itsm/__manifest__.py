@@ -30,7 +30,6 @@
         # [relationship, service levels, reporting]
         "security/service_level_security.xml",
         # data
-        "data/service_data.xml",
         "data/ci_data.xml",
         # [incident]
         "data/incident_data.xml",
