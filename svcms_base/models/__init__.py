@@ -58,3 +58,4 @@ from . import sla_report
 from . import sla_workload_report
 from . import ir_actions_report
 from . import improvement_source
+from . import mail_activity_mixin

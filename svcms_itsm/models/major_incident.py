@@ -341,41 +341,20 @@ class SvcmsMajorIncident(models.Model):
         return True
 
     def _svcms_schedule_update_activity(self):
-        if not self:
-            return
-        activity_type = self.env.ref(UPDATE_ACTIVITY)
-        # an update reminder still open: no second one
-        pending = set(
-            self.env["mail.activity"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", self.ids),
-                    ("activity_type_id", "=", activity_type.id),
-                ]
-            )
-            .mapped("res_id")
-        )
-        model_id = self.env["ir.model"]._get_id(self._name)
-        self.env["mail.activity"].sudo().create(
-            [
-                {
-                    "activity_type_id": activity_type.id,
-                    "res_model_id": model_id,
-                    "res_id": major.id,
-                    "user_id": major.manager_id.id,
-                    "date_deadline": fields.Date.context_today(major),
-                    "summary": addressed.env._(
-                        "Publish a status update on major incident %(incident)s", incident=major.display_name
-                    ),
-                    "automated": True,
-                }
-                for major in self
-                if major.id not in pending and major.manager_id
-                for addressed in [major._svcms_for_user(major.manager_id)]
-            ]
-        )
+        """The accountable manager's reminder to publish a status update; none while one is still open."""
+
+        def reminder(major):
+            if not major.manager_id:
+                return None
+            addressed = major._svcms_for_user(major.manager_id)
+            return {
+                "user_id": major.manager_id.id,
+                "summary": addressed.env._(
+                    "Publish a status update on major incident %(incident)s", incident=major.display_name
+                ),
+            }
+
+        self._svcms_schedule_activities_once(self.env.ref(UPDATE_ACTIVITY), reminder)
 
 
 class SvcmsIncident(models.Model):

@@ -130,38 +130,18 @@ class SvcmsSecurityControl(models.Model):
         return True
 
     def _svcms_schedule_assessment_activity(self):
-        if not self:
-            return
-        activity_type = self.env.ref(ASSESSMENT_ACTIVITY)
-        pending = set(
-            self.env["mail.activity"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", self.ids),
-                    ("activity_type_id", "=", activity_type.id),
-                ]
-            )
-            .mapped("res_id")
-        )
-        model_id = self.env["ir.model"]._get_id(self._name)
-        self.env["mail.activity"].sudo().create(
-            [
-                {
-                    "activity_type_id": activity_type.id,
-                    "res_model_id": model_id,
-                    "res_id": control.id,
-                    "user_id": (control.owner_id or control.create_uid).id,
-                    "date_deadline": control.next_assessment_date,
-                    "summary": addressed.env._(
-                        "Assess the risks of security control %(control)s", control=addressed.display_name
-                    ),
-                    "automated": True,
-                }
-                for control in self
-                if control.id not in pending
-                for addressed in [control._svcms_for_user(control.owner_id or control.create_uid)]
-            ]
-        )
+        """The owner's reminder to assess the control's risks; none while one is still open."""
+
+        def reminder(control):
+            owner = control.owner_id or control.create_uid
+            addressed = control._svcms_for_user(owner)
+            return {
+                "user_id": owner.id,
+                "date_deadline": control.next_assessment_date,
+                "summary": addressed.env._(
+                    "Assess the risks of security control %(control)s", control=addressed.display_name
+                ),
+            }
+
+        self._svcms_schedule_activities_once(self.env.ref(ASSESSMENT_ACTIVITY), reminder)
         self.write({"assessment_activity_planned": True})
