@@ -2,8 +2,10 @@
 
 ``ItsmCase``: users in each IT role (agent, manager, CAB members, security officer, a plain internal
 user, a portal caller and a colleague of the caller's company), two services and a CI.
+``sla_lines``: SLA lines as the engine leaves them (service level and report tests).
 """
 
+from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
 
@@ -49,3 +51,46 @@ class ItsmCase(TransactionCase):
             {"name": "Test ERP server", "identifier": "T-SRV-01", "type_id": cls.ci_type.id, "status": "active"}
         )
         cls.service_erp.ci_ids = cls.ci_server
+
+
+def sla_lines(env, agreement, partner, outcomes):
+    """SLA lines as the engine leaves them: ``outcomes`` = [(breached, over_limit, outcome datetime)]."""
+    policy = env["svcms.sla.policy"].search([("name", "=", "Test IT resolution")], limit=1) or env[
+        "svcms.sla.policy"
+    ].create(
+        {
+            "name": "Test IT resolution",
+            "res_model": "svcms.complaint",
+            "tz": "UTC",
+            "target_ids": [
+                Command.create({"name": "4h", "metric": "resolution", "duration": 4, "stop_states": "resolved"})
+            ],
+        }
+    )
+    base = env["svcms.sla.line"].sudo().search([], order="res_id desc", limit=1).res_id or 0
+    return (
+        env["svcms.sla.line"]
+        .sudo()
+        .create(
+            [
+                {
+                    "res_model": "svcms.complaint",
+                    "res_id": base + 1000 + index,
+                    "policy_id": policy.id,
+                    "target_id": policy.target_ids[0].id,
+                    "metric": "resolution",
+                    "agreement_id": agreement.id,
+                    "partner_id": partner.id,
+                    "company_id": agreement.company_id.id,
+                    "over_limit": over_limit,
+                    "breached": breached,
+                    "state": "breached" if breached else "met",
+                    "clock": "stopped",
+                    "request_datetime": outcome,
+                    "start_datetime": outcome,
+                    "outcome_datetime": outcome,
+                }
+                for index, (breached, over_limit, outcome) in enumerate(outcomes)
+            ]
+        )
+    )

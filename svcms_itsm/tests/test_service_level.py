@@ -3,50 +3,7 @@ from datetime import datetime
 from odoo import Command
 from odoo.tests import freeze_time, new_test_user
 
-from .common import ItsmCase
-
-
-def sla_lines(env, agreement, partner, outcomes):
-    """SLA lines as the engine leaves them: ``outcomes`` = [(breached, over_limit, outcome datetime)]."""
-    policy = env["svcms.sla.policy"].search([("name", "=", "Test IT resolution")], limit=1) or env[
-        "svcms.sla.policy"
-    ].create(
-        {
-            "name": "Test IT resolution",
-            "res_model": "svcms.complaint",
-            "tz": "UTC",
-            "target_ids": [
-                Command.create({"name": "4h", "metric": "resolution", "duration": 4, "stop_states": "resolved"})
-            ],
-        }
-    )
-    base = env["svcms.sla.line"].sudo().search([], order="res_id desc", limit=1).res_id or 0
-    return (
-        env["svcms.sla.line"]
-        .sudo()
-        .create(
-            [
-                {
-                    "res_model": "svcms.complaint",
-                    "res_id": base + 1000 + index,
-                    "policy_id": policy.id,
-                    "target_id": policy.target_ids[0].id,
-                    "metric": "resolution",
-                    "agreement_id": agreement.id,
-                    "partner_id": partner.id,
-                    "company_id": agreement.company_id.id,
-                    "over_limit": over_limit,
-                    "breached": breached,
-                    "state": "breached" if breached else "met",
-                    "clock": "stopped",
-                    "request_datetime": outcome,
-                    "start_datetime": outcome,
-                    "outcome_datetime": outcome,
-                }
-                for index, (breached, over_limit, outcome) in enumerate(outcomes)
-            ]
-        )
-    )
+from .common import ItsmCase, sla_lines
 
 
 class TestServiceLevel(ItsmCase):
