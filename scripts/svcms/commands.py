@@ -111,21 +111,37 @@ def prefork_options(port):
     ]
 
 
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
 def ensure_browser():
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        if shutil.which(name):
-            return
-    if os.geteuid() == 0 and shutil.which("apt-get"):
+    browser = next(filter(None, map(shutil.which, BROWSERS)), None)
+    if not browser and os.geteuid() == 0 and shutil.which("apt-get"):
         say("Installing Chromium for the browser tours (apt-get install chromium) ...")
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
         subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], env=env, check=False)
-        if shutil.which("chromium"):
-            return
+        browser = shutil.which("chromium")
+    if browser:
+        warm_up_browser(browser)
+        return
     die(
         "The browser tours need Chromium or Google Chrome on PATH.\n"
         "Install it, e.g. on Debian/Ubuntu: sudo apt-get install chromium"
     )
+
+
+def warm_up_browser(browser):
+    """Start the browser once before the tests: Odoo gives a tour's Chromium 10 s to open its devtools port and
+    skips the tour otherwise, and the very first start on a fresh machine (font cache, profile, disk cache) can
+    take longer than that."""
+    with tempfile.TemporaryDirectory(prefix="svcms-chrome-") as profile:
+        cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               f"--user-data-dir={profile}", "--dump-dom", "about:blank"]  # fmt: skip
+        try:
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120, check=False)
+        except subprocess.TimeoutExpired:
+            say("Chromium did not answer within 120 s; the browser tours may be skipped (and then fail).")
 
 
 def ensure_report_tools():

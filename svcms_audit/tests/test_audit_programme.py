@@ -102,12 +102,14 @@ class TestAuditReminders(AuditFixtures):
         self.gbt_system.representative_id = self.emp_manager
         supervisory = "svcms_audit.mail_activity_supervisory_due"
         re_evaluation = "svcms_audit.mail_activity_re_evaluation_due"
-        # a re-evaluation approved 11 months ago: supervisory due in a month, re-evaluation in 25 months
+        # a re-evaluation that ended a year before "in 20 days": supervisory due within the month's notice,
+        # re-evaluation in about 26 months (whatever the length of this month and the next)
+        evaluation_end = self.today + relativedelta(days=20) - relativedelta(months=12)
         evaluation = self._audit(
             audit_type="re_evaluation",
             management_system_id=self.gbt_system.id,
-            date_start=self.today - relativedelta(months=11, days=5),
-            date_end=self.today - relativedelta(months=11),
+            date_start=evaluation_end - relativedelta(days=5),
+            date_end=evaluation_end,
         )
         evaluation.with_user(self.user_lead).action_start()
         evaluation.with_user(self.user_lead).action_submit()
