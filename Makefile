@@ -8,7 +8,7 @@ help:
 	@echo "make test   fresh database, every Odoo test and the pytest suite"
 	@echo "make stop   stop the private PostgreSQL cluster"
 	@echo "make shell  odoo shell on the demo database"
-	@echo "make lint   ruff + XML checks (pre-commit hooks)"
+	@echo "make lint   ruff, XML checks, pylint-odoo and OCA's module/.po checks (pre-commit hooks)"
 	@echo "make i18n   refresh .pot and zh_CN.po of every addon"
 	@echo "make bench  SLA engine vs OCA helpdesk_mgmt_sla benchmark (minutes; results in bench/README.md)"
 	@echo "make bench-recall  recall search over 1,000,000 move lines, on the demo database (make run first)"

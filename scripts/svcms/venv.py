@@ -16,6 +16,8 @@ def _odoo_requirements(src):
             line = line.replace("psycopg2==", "psycopg2-binary==", 1)  # no libpq headers needed
         elif stripped.startswith("cbor2==5.4.2"):
             line = line.replace("cbor2==5.4.2", "cbor2==5.4.6", 1)  # 5.4.2 does not build on 3.11
+        elif stripped.startswith("polib==1.1.1"):
+            line = line.replace("polib==1.1.1", "polib==1.2.0", 1)  # oca-odoo-pre-commit-hooks needs polib 1.2.*
         elif stripped.startswith("python-ldap"):
             continue  # needs libldap headers; only the optional auth_ldap uses it
         lines.append(line)
