@@ -43,11 +43,11 @@ class SvcmsCareEvent(models.Model):
         tracking=True,
         copy=False,
     )
-    started_by_id = fields.Many2one("res.users", string="Started By", readonly=True, copy=False)
+    started_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     started_date = fields.Datetime(string="Started On", readonly=True, copy=False)
     done_by_id = fields.Many2one("res.users", string="Completed By", readonly=True, copy=False)
     done_date = fields.Datetime(string="Completed On", readonly=True, copy=False)
-    cancelled_by_id = fields.Many2one("res.users", string="Cancelled By", readonly=True, copy=False)
+    cancelled_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     cancelled_date = fields.Datetime(string="Cancelled On", readonly=True, copy=False)
     can_start = fields.Boolean(compute="_compute_svcms_can")
     can_done = fields.Boolean(compute="_compute_svcms_can")

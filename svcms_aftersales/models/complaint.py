@@ -25,14 +25,12 @@ class SvcmsComplaint(models.Model):
     }
 
     service_request_id = fields.Many2one(
-        "svcms.service.request", string="Service Request", index="btree_not_null", check_company=True, tracking=True
+        "svcms.service.request", index="btree_not_null", check_company=True, tracking=True
     )
     lot_id = fields.Many2one(
         "stock.lot", string="Serial Number", index="btree_not_null", check_company=True, tracking=True
     )
-    repair_order_id = fields.Many2one(
-        "repair.order", string="Repair Order", index="btree_not_null", check_company=True, tracking=True
-    )
+    repair_order_id = fields.Many2one("repair.order", index="btree_not_null", check_company=True, tracking=True)
     onsite_required = fields.Boolean(
         string="On-site Visit Required", compute="_compute_onsite_required", store=True, readonly=False
     )

@@ -36,12 +36,12 @@ class SvcmsDefectDisclosure(models.Model):
 
     name = fields.Char(string="Title", required=True, tracking=True, translate=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
-    recall_id = fields.Many2one("svcms.recall", string="Recall", index="btree_not_null", check_company=True)
-    product_id = fields.Many2one("product.product", string="Product", required=True, check_company=True)
+    recall_id = fields.Many2one("svcms.recall", index="btree_not_null", check_company=True)
+    product_id = fields.Many2one("product.product", required=True, check_company=True)
     description = fields.Html(string="Defect Description")
-    risk = fields.Text(string="Risk", help="What may happen to users of an affected product.")
-    remedy = fields.Text(string="Remedy", help="What the company does for affected customers.")
-    affected_units = fields.Text(string="Affected Units", help="Serial numbers or production period concerned.")
+    risk = fields.Text(help="What may happen to users of an affected product.")
+    remedy = fields.Text(help="What the company does for affected customers.")
+    affected_units = fields.Text(help="Serial numbers or production period concerned.")
     description_is_empty = fields.Boolean(compute="_compute_description_is_empty")
     state = fields.Selection(
         [("draft", "Draft"), ("published", "Published"), ("withdrawn", "Withdrawn")],
@@ -54,9 +54,9 @@ class SvcmsDefectDisclosure(models.Model):
         index=True,
     )
     published = fields.Boolean(compute="_compute_published", store=True, index=True)
-    published_by_id = fields.Many2one("res.users", string="Published By", readonly=True, copy=False)
+    published_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     published_date = fields.Date(string="Published On", readonly=True, copy=False)
-    withdrawn_by_id = fields.Many2one("res.users", string="Withdrawn By", readonly=True, copy=False)
+    withdrawn_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     withdrawn_date = fields.Datetime(string="Withdrawn On", readonly=True, copy=False)
     can_publish = fields.Boolean(compute="_compute_svcms_can")
     can_unpublish = fields.Boolean(compute="_compute_svcms_can")

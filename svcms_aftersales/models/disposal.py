@@ -35,7 +35,7 @@ class SvcmsDisposal(models.Model):
         required=True,
         default="replaced_part",
     )
-    product_id = fields.Many2one("product.product", string="Product", required=True, check_company=True)
+    product_id = fields.Many2one("product.product", required=True, check_company=True)
     lot_id = fields.Many2one(
         "stock.lot", string="Serial Number", check_company=True, domain="[('product_id', '=', product_id)]"
     )

@@ -54,7 +54,6 @@ class SvcmsRecall(models.Model):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     product_id = fields.Many2one(
         "product.product",
-        string="Product",
         required=True,
         index=True,
         tracking=True,
@@ -122,7 +121,7 @@ class SvcmsRecall(models.Model):
     notified_date = fields.Datetime(string="Customers Notified On", readonly=True, copy=False)
     done_by_id = fields.Many2one("res.users", string="Completed By", readonly=True, copy=False, tracking=True)
     done_date = fields.Datetime(string="Completed On", readonly=True, copy=False)
-    cancelled_by_id = fields.Many2one("res.users", string="Cancelled By", readonly=True, copy=False, tracking=True)
+    cancelled_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     cancelled_date = fields.Datetime(string="Cancelled On", readonly=True, copy=False)
     can_find_customers = fields.Boolean(compute="_compute_svcms_can")
     can_open = fields.Boolean(compute="_compute_svcms_can")

@@ -24,7 +24,7 @@ class SvcmsRecallLine(models.Model):
     _svcms_frozen_fields = ("recall_id", "partner_id", "lot_ids", "remedy", "product_recovered")
     _svcms_editable_states = ("open",)
 
-    recall_id = fields.Many2one("svcms.recall", string="Recall", required=True, ondelete="cascade", index=True)
+    recall_id = fields.Many2one("svcms.recall", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="recall_id.company_id", store=True, index=True)
     product_id = fields.Many2one(related="recall_id.product_id")
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
@@ -36,9 +36,9 @@ class SvcmsRecallLine(models.Model):
     lot_count = fields.Integer(string="Units", compute="_compute_lot_count")
     notified_date = fields.Datetime(string="Notified On", readonly=True, copy=False)
     contacted = fields.Boolean(readonly=True, copy=False, tracking=True)
-    contacted_by_id = fields.Many2one("res.users", string="Contacted By", readonly=True, copy=False)
+    contacted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     contacted_date = fields.Date(string="Contacted On", readonly=True, copy=False)
-    product_recovered = fields.Boolean(string="Product Recovered", tracking=True)
+    product_recovered = fields.Boolean(tracking=True)
     remedy = fields.Selection(REMEDIES, required=True, default="repair", tracking=True)
     state = fields.Selection(
         [("open", "Open"), ("done", "Done")],

@@ -128,13 +128,12 @@ class SvcmsReturnOrder(models.Model):
     )
     sale_order_id = fields.Many2one(
         "sale.order",
-        string="Sale Order",
         compute="_compute_sale_order_id",
         store=True,
         index="btree_not_null",
         check_company=True,
     )
-    product_id = fields.Many2one("product.product", string="Product", required=True, check_company=True, tracking=True)
+    product_id = fields.Many2one("product.product", required=True, check_company=True, tracking=True)
     tracking = fields.Selection(related="product_id.tracking")
     lot_id = fields.Many2one(
         "stock.lot",
@@ -145,31 +144,28 @@ class SvcmsReturnOrder(models.Model):
     )
     quantity = fields.Float(required=True, default=1.0, digits="Product Unit", tracking=True)
     scan_serial = fields.Char(
-        string="Scan Serial",
         store=False,
         help="Scan or type the serial number of the returned unit: the delivery, customer and product are filled in.",
     )
     reason = fields.Text(string="Return Reason")
-    warehouse_id = fields.Many2one(
-        "stock.warehouse", compute="_compute_warehouse_id", store=True, check_company=True, string="Warehouse"
-    )
+    warehouse_id = fields.Many2one("stock.warehouse", compute="_compute_warehouse_id", store=True, check_company=True)
     location_id = fields.Many2one(
         "stock.location", string="Inspection Location", readonly=True, copy=False, check_company=True
     )
     return_picking_id = fields.Many2one(
         "stock.picking", string="Return Receipt", readonly=True, copy=False, check_company=True
     )
-    submitted_by_id = fields.Many2one("res.users", string="Submitted By", readonly=True, copy=False)
+    submitted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     submitted_date = fields.Datetime(string="Submitted On", readonly=True, copy=False)
-    received_by_id = fields.Many2one("res.users", string="Received By", readonly=True, copy=False)
+    received_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     received_date = fields.Datetime(string="Received On", readonly=True, copy=False)
     inspection_result = fields.Selection(
         [("resellable", "Resellable"), ("defective", "Defective"), ("scrap", "Scrap")], tracking=True, copy=False
     )
     inspection_note = fields.Text(copy=False)
-    inspected_by_id = fields.Many2one("res.users", string="Inspected By", readonly=True, copy=False)
+    inspected_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     inspected_date = fields.Datetime(string="Inspected On", readonly=True, copy=False)
-    restock_move_id = fields.Many2one("stock.move", string="Restock Move", readonly=True, copy=False)
+    restock_move_id = fields.Many2one("stock.move", readonly=True, copy=False)
     scrap_id = fields.Many2one("stock.scrap", string="Scrap Order", readonly=True, copy=False)
     decision = fields.Selection(
         [("refund", "Refund"), ("exchange", "Exchange"), ("repair", "Repair"), ("reject", "Reject")],
@@ -177,9 +173,9 @@ class SvcmsReturnOrder(models.Model):
         tracking=True,
         copy=False,
     )
-    decided_by_id = fields.Many2one("res.users", string="Decided By", readonly=True, copy=False, tracking=True)
+    decided_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     decided_date = fields.Datetime(string="Decided On", readonly=True, copy=False)
-    cancelled_by_id = fields.Many2one("res.users", string="Cancelled By", readonly=True, copy=False)
+    cancelled_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     cancelled_date = fields.Datetime(string="Cancelled On", readonly=True, copy=False)
     reject_reason = fields.Text(copy=False)
     refund_amount = fields.Monetary(
@@ -195,7 +191,7 @@ class SvcmsReturnOrder(models.Model):
         help="The refund converted at the rate of the return date: this amount is compared with the approval limit.",
     )
     invoice_id = fields.Many2one("account.move", string="Customer Invoice", readonly=True, copy=False)
-    credit_note_id = fields.Many2one("account.move", string="Credit Note", readonly=True, copy=False, tracking=True)
+    credit_note_id = fields.Many2one("account.move", readonly=True, copy=False, tracking=True)
     exchange_product_id = fields.Many2one(
         "product.product",
         string="Replacement Product",

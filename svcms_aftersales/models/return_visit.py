@@ -48,14 +48,13 @@ class SvcmsReturnVisit(models.Model):
         tracking=True,
         domain=[("share", "=", False)],
     )
-    planned_date = fields.Date(string="Planned Date", required=True, index=True, tracking=True)
+    planned_date = fields.Date(required=True, index=True, tracking=True)
     done_by_id = fields.Many2one("res.users", string="Visited By", readonly=True, copy=False)
     done_date = fields.Date(string="Visited On", readonly=True, copy=False, index=True)
-    cancelled_by_id = fields.Many2one("res.users", string="Cancelled By", readonly=True, copy=False)
+    cancelled_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     cancelled_date = fields.Datetime(string="Cancelled On", readonly=True, copy=False)
-    phone_script = fields.Text(string="Phone Script")
+    phone_script = fields.Text()
     satisfaction = fields.Integer(
-        string="Satisfaction",
         default=0,
         tracking=True,
         aggregator="avg",

@@ -28,7 +28,7 @@ class SvcmsServiceFundLine(models.Model):
     _svcms_frozen_fields = "__all__"
     _svcms_deletable_states = ("draft",)
 
-    fund_id = fields.Many2one("svcms.service.fund", string="Fund", required=True, ondelete="cascade", index=True)
+    fund_id = fields.Many2one("svcms.service.fund", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="fund_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="fund_id.currency_id")
     date = fields.Date(required=True, default=fields.Date.context_today)
@@ -40,7 +40,6 @@ class SvcmsServiceFundLine(models.Model):
             ("training", "Training"),
             ("other", "Other"),
         ],
-        string="Cost Type",
         required=True,
         default="repair",
     )
@@ -55,9 +54,9 @@ class SvcmsServiceFundLine(models.Model):
         copy=False,
         index=True,
     )
-    posted_by_id = fields.Many2one("res.users", string="Posted By", readonly=True, copy=False)
+    posted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     posted_date = fields.Datetime(string="Posted On", readonly=True, copy=False)
-    cancelled_by_id = fields.Many2one("res.users", string="Cancelled By", readonly=True, copy=False)
+    cancelled_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     cancelled_date = fields.Datetime(string="Cancelled On", readonly=True, copy=False)
     can_post = fields.Boolean(compute="_compute_svcms_can")
     can_cancel = fields.Boolean(compute="_compute_svcms_can")

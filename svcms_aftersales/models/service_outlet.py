@@ -26,7 +26,6 @@ class SvcmsServiceOutlet(models.Model):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     service_area = fields.Selection(
         [("city", "City"), ("rural", "Rural")],
-        string="Service Area",
         required=True,
         default="city",
         help="City and rural outlets have different service level targets (on-site arrival, resolution).",
@@ -37,11 +36,11 @@ class SvcmsServiceOutlet(models.Model):
     )
     coverage_note = fields.Text(string="Coverage Notes")
     phone = fields.Char()
-    contract_expiry = fields.Date(string="Contract Expiry", tracking=True)
+    contract_expiry = fields.Date(tracking=True)
     technician_ids = fields.One2many("svcms.technician", "outlet_id", string="Technicians")
     request_count = fields.Integer(string="Requests Handled", compute="_compute_performance")
     on_time_rate = fields.Float(string="On Time (%)", compute="_compute_performance", digits=(5, 1))
-    average_rating = fields.Float(string="Average Rating", compute="_compute_performance", digits=(3, 2))
+    average_rating = fields.Float(compute="_compute_performance", digits=(3, 2))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_with_requests(self):

@@ -157,7 +157,7 @@ class SvcmsServiceRequest(models.Model):
     )
     request_type = fields.Selection(REQUEST_TYPES, string="Type", required=True, default="repair_report", tracking=True)
     state = fields.Selection(REQUEST_STATES, required=True, default="new", index=True, tracking=True, copy=False)
-    sale_order_id = fields.Many2one("sale.order", string="Sale Order", index="btree_not_null", check_company=True)
+    sale_order_id = fields.Many2one("sale.order", index="btree_not_null", check_company=True)
     sale_line_id = fields.Many2one(
         "sale.order.line",
         string="Sale Order Line",
@@ -165,7 +165,7 @@ class SvcmsServiceRequest(models.Model):
         check_company=True,
         domain="[('order_id', '=?', sale_order_id), ('order_partner_id', 'child_of', partner_id)]",
     )
-    product_id = fields.Many2one("product.product", string="Product", index="btree_not_null", check_company=True)
+    product_id = fields.Many2one("product.product", index="btree_not_null", check_company=True)
     lot_id = fields.Many2one(
         "stock.lot",
         string="Serial Number",
@@ -176,10 +176,9 @@ class SvcmsServiceRequest(models.Model):
     )
     description = fields.Html(string="Fault Description")
     request_date = fields.Datetime(default=fields.Datetime.now, required=True, index=True)
-    outlet_id = fields.Many2one("svcms.service.outlet", string="Outlet", check_company=True, tracking=True)
+    outlet_id = fields.Many2one("svcms.service.outlet", check_company=True, tracking=True)
     technician_id = fields.Many2one(
         "svcms.technician",
-        string="Technician",
         check_company=True,
         tracking=True,
         index="btree_not_null",
@@ -190,7 +189,6 @@ class SvcmsServiceRequest(models.Model):
     )
     service_area = fields.Selection(
         [("city", "City"), ("rural", "Rural")],
-        string="Service Area",
         compute="_compute_service_area",
         store=True,
         readonly=False,
@@ -209,12 +207,8 @@ class SvcmsServiceRequest(models.Model):
         tracking=True,
         help="What 三包 rules entitle the customer to on the request date (return, exchange, free or paid repair).",
     )
-    under_warranty = fields.Boolean(
-        string="Under Warranty", compute="_compute_entitlement", store=True, readonly=False, precompute=True
-    )
-    main_part_fault = fields.Boolean(
-        string="Main Part Fault", help="The fault is in a main part covered by the longer main parts warranty."
-    )
+    under_warranty = fields.Boolean(compute="_compute_entitlement", store=True, readonly=False, precompute=True)
+    main_part_fault = fields.Boolean(help="The fault is in a main part covered by the longer main parts warranty.")
     warranty_end_date = fields.Date(related="lot_id.warranty_end_date", string="Warranty End")
     warranty_status = fields.Selection(related="lot_id.warranty_status", string="Warranty Status")
 
@@ -225,8 +219,8 @@ class SvcmsServiceRequest(models.Model):
     labour_hours = fields.Float(string="Labour (hours)", copy=False)
     resolution = fields.Html(string="Work Done", copy=False)
     signature = fields.Binary(string="Customer Signature", copy=False, attachment=True, readonly=True)
-    signed_by = fields.Char(string="Signed By", copy=False, readonly=True)
-    signed_on = fields.Datetime(string="Signed On", copy=False, readonly=True)
+    signed_by = fields.Char(copy=False, readonly=True)
+    signed_on = fields.Datetime(copy=False, readonly=True)
     customer_confirmed = fields.Boolean(
         string="Confirmed by Customer",
         copy=False,
@@ -240,7 +234,7 @@ class SvcmsServiceRequest(models.Model):
     confirmed_date = fields.Datetime(string="Confirmation Recorded On", copy=False, readonly=True)
     done_date = fields.Datetime(string="Completed On", copy=False, readonly=True)
     close_date = fields.Datetime(string="Closed On", copy=False, readonly=True, index=True)
-    closed_by_id = fields.Many2one("res.users", string="Closed By", copy=False, readonly=True, tracking=True)
+    closed_by_id = fields.Many2one("res.users", copy=False, readonly=True, tracking=True)
     repair_ids = fields.One2many("repair.order", "svcms_request_id", string="Repair Orders")
     repair_count = fields.Integer(compute="_compute_repair_count", string="Repairs")
 
@@ -259,7 +253,7 @@ class SvcmsServiceRequest(models.Model):
     return_order_ids = fields.One2many("svcms.return.order", "request_id", string="Return Orders")
     return_order_count = fields.Integer(compute="_compute_return_order_count", string="Returns")
     maintenance_plan_id = fields.Many2one(
-        "svcms.maintenance.plan", string="Maintenance Plan", index="btree_not_null", check_company=True, copy=False
+        "svcms.maintenance.plan", index="btree_not_null", check_company=True, copy=False
     )
     maintenance_due_date = fields.Date(string="Maintenance Due", copy=False)
     installation_picking_id = fields.Many2one(

@@ -16,9 +16,7 @@ class StockLot(models.Model):
     # A recall by production date selects the serials of a product created in a date range.
     _svcms_recall_product_date_idx = models.Index("(product_id, create_date)")
 
-    warranty_policy_id = fields.Many2one(
-        "svcms.warranty.policy", string="Warranty Policy", compute="_compute_warranty", compute_sudo=True
-    )
+    warranty_policy_id = fields.Many2one("svcms.warranty.policy", compute="_compute_warranty", compute_sudo=True)
     warranty_start_date = fields.Date(
         compute="_compute_warranty",
         compute_sudo=True,

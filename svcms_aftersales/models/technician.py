@@ -18,22 +18,19 @@ class SvcmsTechnician(models.Model):
     active = fields.Boolean(default=True)
     staff_type = fields.Selection(
         [("employee", "Employee"), ("partner", "Partner Staff")],
-        string="Staff Type",
         required=True,
         default="employee",
         tracking=True,
     )
     employee_id = fields.Many2one("hr.employee", check_company=True, tracking=True)
     partner_id = fields.Many2one("res.partner", string="Contact", help="Contact of a contracted outlet's staff.")
-    user_id = fields.Many2one("res.users", string="User", help="Who logs in to see the technician's assignments.")
-    outlet_id = fields.Many2one("svcms.service.outlet", string="Outlet", check_company=True, tracking=True)
+    user_id = fields.Many2one("res.users", help="Who logs in to see the technician's assignments.")
+    outlet_id = fields.Many2one("svcms.service.outlet", check_company=True, tracking=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     phone = fields.Char()
-    authorisation_number = fields.Char(string="Authorisation Number", tracking=True, copy=False)
-    authorisation_expiry = fields.Date(string="Authorisation Expiry", tracking=True)
-    authorisation_valid = fields.Boolean(
-        string="Authorisation Valid", compute="_compute_authorisation_valid", search="_search_authorisation_valid"
-    )
+    authorisation_number = fields.Char(tracking=True, copy=False)
+    authorisation_expiry = fields.Date(tracking=True)
+    authorisation_valid = fields.Boolean(compute="_compute_authorisation_valid", search="_search_authorisation_valid")
     request_ids = fields.One2many("svcms.service.request", "technician_id", string="Assignments")
     open_request_count = fields.Integer(string="Open Assignments", compute="_compute_open_request_count")
 

@@ -56,7 +56,7 @@ class SvcmsWarrantyPolicy(models.Model):
     )
     labour_fee = fields.Float(string="Paid Repair Labour Fee", digits="Product Price")
     on_site_fee = fields.Float(string="Paid Repair On-site Fee", digits="Product Price")
-    paid_repair_rules = fields.Html(string="Paid Repair Rules", translate=True)
+    paid_repair_rules = fields.Html(translate=True)
 
     _scope_unique = models.Constraint(
         "UNIQUE(company_id, product_tmpl_id, categ_id)",

@@ -53,14 +53,12 @@ class SvcmsAudit(models.Model):
     name = fields.Char(string="Title", required=True, tracking=True)
     reference = fields.Char(readonly=True, copy=False, index="trigram", default="/")
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
-    programme_id = fields.Many2one("svcms.audit.programme", string="Programme", index=True, check_company=True)
-    management_system_id = fields.Many2one(
-        "svcms.management.system", string="Management System", required=True, index=True, check_company=True
-    )
+    programme_id = fields.Many2one("svcms.audit.programme", index=True, check_company=True)
+    management_system_id = fields.Many2one("svcms.management.system", required=True, index=True, check_company=True)
     audit_type = fields.Selection(AUDIT_TYPES, string="Type", required=True, default="internal", tracking=True)
     date_start = fields.Date(string="Start", required=True, tracking=True, index=True)
     date_end = fields.Date(string="End", required=True, tracking=True)
-    lead_auditor_id = fields.Many2one("hr.employee", string="Lead Auditor", tracking=True, check_company=True)
+    lead_auditor_id = fields.Many2one("hr.employee", tracking=True, check_company=True)
     auditor_ids = fields.Many2many(
         "hr.employee", "svcms_audit_auditor_rel", "audit_id", "employee_id", string="Auditors", check_company=True
     )
@@ -97,15 +95,13 @@ class SvcmsAudit(models.Model):
         help="The audit plan: opening meeting, interviews per department and process, closing meeting."
     )
     certification_body = fields.Char(help="External audits: the certification or evaluation body.")
-    external_auditors = fields.Char(
-        string="External Auditors", help="External audits: the auditors' names (they are not our employees)."
-    )
+    external_auditors = fields.Char(help="External audits: the auditors' names (they are not our employees).")
     conclusion = fields.Html(help="Overall conclusion of the audit: conformity and effectiveness of the system.")
     started_by_id = fields.Many2one("res.users", string="Plan Confirmed By", readonly=True, copy=False)
     started_date = fields.Datetime(string="Plan Confirmed On", readonly=True, copy=False)
     submitted_by_id = fields.Many2one("res.users", string="Report Submitted By", readonly=True, copy=False)
     submitted_date = fields.Datetime(string="Report Submitted On", readonly=True, copy=False)
-    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False, tracking=True)
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     approved_date = fields.Datetime(string="Approved On", readonly=True, copy=False)
     finding_count = fields.Integer(string="Findings", compute="_compute_counts")
     nonconformity_count = fields.Integer(string="Nonconformities", compute="_compute_counts")

@@ -28,19 +28,18 @@ class SvcmsAuditLine(models.Model):
     audit_id = fields.Many2one("svcms.audit", required=True, index=True, ondelete="cascade", check_company=True)
     company_id = fields.Many2one(related="audit_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
-    clause_id = fields.Many2one("svcms.clause", string="Clause", index=True)
+    clause_id = fields.Many2one("svcms.clause", index=True)
     question = fields.Text(required=True)
     result = fields.Selection(AUDIT_RESULTS, index=True)
     notes = fields.Text(string="Findings")
     nonconformity_ids = fields.One2many("svcms.nonconformity", "audit_line_id", string="Nonconformities")
     department_id = fields.Many2one(
         "hr.department",
-        string="Department",
         index=True,
         check_company=True,
         help="The department the finding is about.",
     )
-    process_id = fields.Many2one("svcms.process", string="Process", index=True, check_company=True)
+    process_id = fields.Many2one("svcms.process", index=True, check_company=True)
     attachment_ids = fields.Many2many(
         "ir.attachment", "svcms_audit_line_attachment_rel", "line_id", "attachment_id", string="Attachments"
     )

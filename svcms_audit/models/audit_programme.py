@@ -41,9 +41,7 @@ class SvcmsAuditProgramme(models.Model):
 
     name = fields.Char(required=True, tracking=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
-    management_system_id = fields.Many2one(
-        "svcms.management.system", string="Management System", required=True, index=True, check_company=True
-    )
+    management_system_id = fields.Many2one("svcms.management.system", required=True, index=True, check_company=True)
     year = fields.Integer(required=True, default=lambda self: fields.Date.context_today(self).year, index=True)
     audit_ids = fields.One2many("svcms.audit", "programme_id", string="Audits")
     state = fields.Selection(
@@ -88,7 +86,7 @@ class SvcmsAuditProgramme(models.Model):
         string="Departments in Scope",
         check_company=True,
     )
-    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False, tracking=True)
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     approved_date = fields.Datetime(string="Approved On", readonly=True, copy=False)
     planned_audit_count = fields.Integer(string="Planned Audits", compute="_compute_completion")
     approved_audit_count = fields.Integer(string="Completed Audits", compute="_compute_completion")

@@ -57,12 +57,8 @@ class SvcmsCapaAction(models.Model):
     _svcms_deletable_states = ("open",)
 
     name = fields.Char(string="Action", required=True, tracking=True)
-    nonconformity_id = fields.Many2one(
-        "svcms.nonconformity", string="Nonconformity", index=True, ondelete="cascade", check_company=True
-    )
-    improvement_id = fields.Many2one(
-        "svcms.improvement", string="Improvement", index=True, ondelete="cascade", check_company=True
-    )
+    nonconformity_id = fields.Many2one("svcms.nonconformity", index=True, ondelete="cascade", check_company=True)
+    improvement_id = fields.Many2one("svcms.improvement", index=True, ondelete="cascade", check_company=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     action_type = fields.Selection(
         [("correction", "Correction"), ("corrective", "Corrective Action"), ("preventive", "Preventive Action")],
@@ -70,7 +66,7 @@ class SvcmsCapaAction(models.Model):
         required=True,
         default="corrective",
     )
-    owner_id = fields.Many2one("res.users", string="Owner", required=True, index=True, tracking=True)
+    owner_id = fields.Many2one("res.users", required=True, index=True, tracking=True)
     deadline = fields.Date(required=True, tracking=True, index=True, default=lambda self: self._default_deadline())
     done_date = fields.Date(string="Done On", readonly=True, copy=False)
     state = fields.Selection(
@@ -89,17 +85,16 @@ class SvcmsCapaAction(models.Model):
         index=True,
     )
     description = fields.Text(string="What Will Be Done")
-    done_by_id = fields.Many2one("res.users", string="Done By", readonly=True, copy=False)
+    done_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     verifier_id = fields.Many2one(
         "res.users",
-        string="Verifier",
         tracking=True,
         help="Who verifies the effectiveness (not an owner of the actions). Empty: whoever raised the nonconformity.",
     )
     verification_planned_date = fields.Date(
         string="Verification Planned On", compute="_compute_verification_planned_date", store=True, index=True
     )
-    verified_by_id = fields.Many2one("res.users", string="Verified By", readonly=True, copy=False, tracking=True)
+    verified_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     verified_date = fields.Date(string="Verified On", readonly=True, copy=False, index=True)
     verification_note = fields.Text(string="Verification Evidence")
     effective_first_time = fields.Boolean(

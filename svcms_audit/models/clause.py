@@ -10,7 +10,7 @@ class SvcmsClause(models.Model):
     _inherit = "svcms.clause"
 
     last_audit_line_id = fields.Many2one("svcms.audit.line", compute="_compute_last_audit", string="Last Audit Finding")
-    last_audit_result = fields.Selection(AUDIT_RESULTS, compute="_compute_last_audit", string="Last Audit Result")
+    last_audit_result = fields.Selection(AUDIT_RESULTS, compute="_compute_last_audit")
     last_audit_date = fields.Date(compute="_compute_last_audit", string="Last Audited On")
 
     def _compute_last_audit(self):

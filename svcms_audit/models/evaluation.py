@@ -87,7 +87,6 @@ class SvcmsEvaluation(models.Model):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     management_system_id = fields.Many2one(
         "svcms.management.system",
-        string="Management System",
         required=True,
         index=True,
         check_company=True,
@@ -112,9 +111,7 @@ class SvcmsEvaluation(models.Model):
     summary = fields.Html(string="Conclusion")
     line_ids = fields.One2many("svcms.evaluation.line", "evaluation_id", string="Indicators")
     special_ids = fields.One2many("svcms.evaluation.special", "evaluation_id", string="Special Items")
-    points_available = fields.Float(
-        compute="_compute_score", store=True, digits=(6, 1), string="Points Available", help="Applicable indicators."
-    )
+    points_available = fields.Float(compute="_compute_score", store=True, digits=(6, 1), help="Applicable indicators.")
     points_actual = fields.Float(compute="_compute_score", store=True, digits=(6, 1), string="Points Achieved")
     deduction_count = fields.Integer(compute="_compute_score", store=True, string="Special Deductions")
     bonus = fields.Integer(compute="_compute_score", store=True, string="Special Bonus")
@@ -131,12 +128,10 @@ class SvcmsEvaluation(models.Model):
         tracking=True,
         index=True,
     )
-    created_by_id = fields.Many2one(
-        "res.users", string="Created By", default=lambda self: self.env.user, readonly=True, copy=False
-    )
-    concluded_by_id = fields.Many2one("res.users", string="Concluded By", readonly=True, copy=False, tracking=True)
+    created_by_id = fields.Many2one("res.users", default=lambda self: self.env.user, readonly=True, copy=False)
+    concluded_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     concluded_date = fields.Datetime(string="Concluded On", readonly=True, copy=False, tracking=True)
-    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False, tracking=True)
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     approved_date = fields.Datetime(string="Approved On", readonly=True, copy=False, tracking=True)
     can_conclude = fields.Boolean(compute="_compute_svcms_can")
     can_reopen = fields.Boolean(compute="_compute_svcms_can")

@@ -63,7 +63,7 @@ class SvcmsEvaluationLine(models.Model):
     evidence = fields.Char(
         compute="_compute_evidence", help="Records evidencing the indicator in the evaluation period."
     )
-    improvement_id = fields.Many2one("svcms.improvement", compute="_compute_improvement_id", string="Improvement")
+    improvement_id = fields.Many2one("svcms.improvement", compute="_compute_improvement_id")
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -48,14 +48,12 @@ class SvcmsImprovement(models.Model):
     name = fields.Char(string="Title", required=True, tracking=True)
     reference = fields.Char(readonly=True, copy=False, index="trigram", default="/")
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
-    management_system_id = fields.Many2one(
-        "svcms.management.system", string="Management System", index=True, check_company=True, tracking=True
-    )
+    management_system_id = fields.Many2one("svcms.management.system", index=True, check_company=True, tracking=True)
     clause_ids = fields.Many2many("svcms.clause", string="Clauses")
     source_type = fields.Selection(IMPROVEMENT_SOURCES, string="Source", required=True, default="suggestion")
     source_ref = fields.Reference(selection="_selection_source_models", string="Source Record", copy=False)
     description = fields.Html()
-    owner_id = fields.Many2one("res.users", string="Owner", tracking=True, index=True)
+    owner_id = fields.Many2one("res.users", tracking=True, index=True)
     state = fields.Selection(
         [
             ("draft", "Proposed"),
@@ -73,14 +71,14 @@ class SvcmsImprovement(models.Model):
     )
     action_ids = fields.One2many("svcms.capa.action", "improvement_id", string="Actions")
 
-    proposed_by_id = fields.Many2one("res.users", string="Proposed By", readonly=True, copy=False)
+    proposed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     benefit = fields.Selection(LEVELS, string="Expected Benefit", default="2", required=True, tracking=True)
-    effort = fields.Selection(LEVELS, string="Effort", default="2", required=True, tracking=True)
+    effort = fields.Selection(LEVELS, default="2", required=True, tracking=True)
     priority = fields.Selection(
         PRIORITIES, compute="_compute_priority", store=True, index=True, help="From the benefit and the effort."
     )
     expected_benefit = fields.Text(string="Expected Benefit Details")
-    realised_benefit = fields.Html(string="Realised Benefit")
+    realised_benefit = fields.Html()
     approved_by_id = fields.Many2one("res.users", string="Decided By", readonly=True, copy=False, tracking=True)
     approved_date = fields.Date(string="Decided On", readonly=True, copy=False)
     done_by_id = fields.Many2one("res.users", string="Closed By", readonly=True, copy=False)

@@ -42,9 +42,7 @@ class SvcmsManagementReview(models.Model):
     name = fields.Char(string="Title", required=True, tracking=True)
     reference = fields.Char(readonly=True, copy=False, index="trigram", default="/")
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
-    management_system_id = fields.Many2one(
-        "svcms.management.system", string="Management System", required=True, index=True, check_company=True
-    )
+    management_system_id = fields.Many2one("svcms.management.system", required=True, index=True, check_company=True)
     review_date = fields.Date(required=True, tracking=True, index=True)
     period_start = fields.Date(string="Period From", required=True)
     period_end = fields.Date(string="Period To", required=True)
@@ -58,12 +56,11 @@ class SvcmsManagementReview(models.Model):
         index=True,
     )
     chair_id = fields.Many2one(
-        "hr.employee", string="Chair", tracking=True, check_company=True, help="Top management: the general manager."
+        "hr.employee", tracking=True, check_company=True, help="Top management: the general manager."
     )
     chair_user_id = fields.Many2one(related="chair_id.user_id", string="Chair User")
     coordinator_id = fields.Many2one(
         "hr.employee",
-        string="Coordinator",
         tracking=True,
         check_company=True,
         help="The management representative of the management system, who prepares the review "
@@ -83,11 +80,11 @@ class SvcmsManagementReview(models.Model):
     input_ids = fields.One2many("svcms.management.review.input", "review_id", string="Inputs", readonly=True)
     decision_ids = fields.One2many("svcms.management.review.decision", "review_id", string="Decisions and Actions")
     decision_count = fields.Integer(compute="_compute_decision_count", string="Decisions")
-    prepared_by_id = fields.Many2one("res.users", string="Prepared By", readonly=True, copy=False)
+    prepared_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     prepared_date = fields.Datetime(string="Inputs Prepared On", readonly=True, copy=False)
     held_by_id = fields.Many2one("res.users", string="Recorded as Held By", readonly=True, copy=False)
     held_date = fields.Datetime(string="Recorded as Held On", readonly=True, copy=False)
-    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False, tracking=True)
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     approved_date = fields.Datetime(string="Approved On", readonly=True, copy=False, tracking=True)
     can_prepare = fields.Boolean(compute="_compute_svcms_can")
     can_hold = fields.Boolean(compute="_compute_svcms_can")

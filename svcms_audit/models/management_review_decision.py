@@ -31,11 +31,11 @@ class SvcmsManagementReviewDecision(models.Model):
     sequence = fields.Integer(default=10)
     description = fields.Text(required=True)
     category = fields.Selection(DECISION_CATEGORIES, required=True, default="improvement")
-    owner_id = fields.Many2one("res.users", string="Owner", index=True)
+    owner_id = fields.Many2one("res.users", index=True)
     deadline = fields.Date(index=True)
     done = fields.Boolean(index=True)
     done_date = fields.Date(string="Done On")
-    improvement_id = fields.Many2one("svcms.improvement", string="Improvement", readonly=True, copy=False, index=True)
+    improvement_id = fields.Many2one("svcms.improvement", readonly=True, copy=False, index=True)
     nonconformity_id = fields.Many2one(
         "svcms.nonconformity", string="Nonconformity (CAPA)", readonly=True, copy=False, index=True
     )

@@ -65,12 +65,10 @@ class SvcmsNonconformity(models.Model):
     name = fields.Char(string="Title", required=True, tracking=True)
     reference = fields.Char(readonly=True, copy=False, index="trigram", default="/")
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
-    management_system_id = fields.Many2one(
-        "svcms.management.system", string="Management System", index=True, check_company=True, tracking=True
-    )
+    management_system_id = fields.Many2one("svcms.management.system", index=True, check_company=True, tracking=True)
     clause_ids = fields.Many2many("svcms.clause", string="Clauses")
-    process_id = fields.Many2one("svcms.process", string="Process", index=True, check_company=True)
-    department_id = fields.Many2one("hr.department", string="Department", index=True, check_company=True)
+    process_id = fields.Many2one("svcms.process", index=True, check_company=True)
+    department_id = fields.Many2one("hr.department", index=True, check_company=True)
     partner_id = fields.Many2one("res.partner", string="Customer / Supplier", index=True)
     source_type = fields.Selection(SOURCE_TYPES, string="Source", required=True, default="internal", index=True)
     source_ref = fields.Reference(selection="_selection_source_models", string="Source Record", copy=False, index=True)
@@ -78,9 +76,7 @@ class SvcmsNonconformity(models.Model):
     severity = fields.Selection([("minor", "Minor"), ("major", "Major")], required=True, default="minor", tracking=True)
     description = fields.Html(required=True)
     detected_date = fields.Date(string="Detected On", required=True, default=fields.Date.context_today, index=True)
-    owner_id = fields.Many2one(
-        "res.users", string="Owner", tracking=True, index=True, help="Who leads the correction and the actions."
-    )
+    owner_id = fields.Many2one("res.users", tracking=True, index=True, help="Who leads the correction and the actions.")
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -99,11 +95,11 @@ class SvcmsNonconformity(models.Model):
     action_ids = fields.One2many("svcms.capa.action", "nonconformity_id", string="Actions")
 
     # ------------------------------------------------------------------ containment, cause, plan
-    containment = fields.Html(string="Containment", help="What was done at once to limit the effects.")
-    correction = fields.Html(string="Correction", help="How the nonconformity itself was put right.")
+    containment = fields.Html(help="What was done at once to limit the effects.")
+    correction = fields.Html(help="How the nonconformity itself was put right.")
     why_ids = fields.One2many("svcms.nonconformity.why", "nonconformity_id", string="5 Whys", copy=True)
-    cause_category = fields.Selection(CAUSE_CATEGORIES, string="Cause Category", tracking=True)
-    root_cause = fields.Text(string="Root Cause", tracking=True)
+    cause_category = fields.Selection(CAUSE_CATEGORIES, tracking=True)
+    root_cause = fields.Text(tracking=True)
     target_date = fields.Date(
         string="Target Closing Date", tracking=True, index=True, help="The date by which it should be closed."
     )
@@ -114,11 +110,11 @@ class SvcmsNonconformity(models.Model):
     )
 
     # ------------------------------------------------------------------ audit trail (transitions only)
-    opened_by_id = fields.Many2one("res.users", string="Opened By", readonly=True, copy=False)
+    opened_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     opened_date = fields.Date(string="Opened On", readonly=True, copy=False)
-    closed_by_id = fields.Many2one("res.users", string="Closed By", readonly=True, copy=False, tracking=True)
+    closed_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     closed_date = fields.Date(string="Closed On", readonly=True, copy=False, index=True)
-    cancelled_by_id = fields.Many2one("res.users", string="Cancelled By", readonly=True, copy=False)
+    cancelled_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     cancelled_date = fields.Date(string="Cancelled On", readonly=True, copy=False)
     reopen_count = fields.Integer(string="Reopened", readonly=True, copy=False, tracking=True)
     needs_new_action = fields.Boolean(

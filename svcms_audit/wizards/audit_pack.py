@@ -20,7 +20,6 @@ class SvcmsAuditPack(models.TransientModel):
 
     management_system_id = fields.Many2one(
         "svcms.management.system",
-        string="Management System",
         required=True,
         default=lambda self: self.env["svcms.management.system"].search([], limit=1),
     )

@@ -23,7 +23,7 @@ class SvcmsClause(models.Model):
     code = fields.Char(required=True, index=True, help="Clause number (8.3.3) or indicator code (2.4).")
     name = fields.Char(string="Title", required=True, translate=True)
     sequence = fields.Integer(default=10)
-    parent_id = fields.Many2one("svcms.clause", index=True, ondelete="restrict", string="Parent")
+    parent_id = fields.Many2one("svcms.clause", index=True, ondelete="restrict")
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("svcms.clause", "parent_id", string="Sub-clauses")
     level = fields.Integer(compute="_compute_level", store=True, recursive=True)

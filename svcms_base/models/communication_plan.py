@@ -67,10 +67,8 @@ class SvcmsCommunicationPlan(models.Model):
     responsible_id = fields.Many2one(
         "res.users", string="Who", default=lambda self: self.env.user, index=True, tracking=True
     )
-    management_system_id = fields.Many2one(
-        "svcms.management.system", string="Management System", index=True, check_company=True
-    )
-    clause_id = fields.Many2one("svcms.clause", string="Clause")
+    management_system_id = fields.Many2one("svcms.management.system", index=True, check_company=True)
+    clause_id = fields.Many2one("svcms.clause")
     last_done_date = fields.Date(string="Last Done", tracking=True)
     next_date = fields.Date(string="Next Due", compute="_compute_next_date", store=True, index=True, readonly=False)
     records = fields.Text(string="Records Kept", help="Minutes, reports or messages that evidence the communication.")

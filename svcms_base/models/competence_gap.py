@@ -42,16 +42,14 @@ class SvcmsCompetenceGap(models.Model):
 
     employee_id = fields.Many2one("hr.employee", readonly=True)
     department_id = fields.Many2one("hr.department", readonly=True)
-    job_id = fields.Many2one("hr.job", string="Job", readonly=True)
+    job_id = fields.Many2one("hr.job", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    requirement_id = fields.Many2one("svcms.competence.requirement", string="Requirement", readonly=True)
-    item_type = fields.Selection(
-        [("course", "Course"), ("certification", "Certification")], string="Item Type", readonly=True
-    )
-    course_id = fields.Many2one("svcms.training.course", string="Course", readonly=True)
+    requirement_id = fields.Many2one("svcms.competence.requirement", readonly=True)
+    item_type = fields.Selection([("course", "Course"), ("certification", "Certification")], readonly=True)
+    course_id = fields.Many2one("svcms.training.course", readonly=True)
     skill_id = fields.Many2one("hr.skill", string="Certification", readonly=True)
     valid_until = fields.Date(readonly=True, help="Empty for a missing item or a proof that never expires.")
-    days_left = fields.Integer(string="Days Left", readonly=True, aggregator="min")
+    days_left = fields.Integer(readonly=True, aggregator="min")
     status = fields.Selection(GAP_STATUSES, readonly=True)
     status_sequence = fields.Integer(readonly=True)
 

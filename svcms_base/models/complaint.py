@@ -92,10 +92,9 @@ class SvcmsComplaint(models.Model):
     date_received = fields.Datetime(string="Received On", required=True, default=fields.Datetime.now, tracking=True)
     related_record = fields.Reference(
         selection="_selection_related_record",
-        string="Related Record",
         help="Sales order, delivery, serial number or service record the complaint is about.",
     )
-    category_id = fields.Many2one("svcms.complaint.category", string="Category", tracking=True, check_company=True)
+    category_id = fields.Many2one("svcms.complaint.category", tracking=True, check_company=True)
     severity = fields.Selection(
         [("low", "Low"), ("normal", "Normal"), ("high", "High"), ("critical", "Critical")],
         required=True,
@@ -140,7 +139,7 @@ class SvcmsComplaint(models.Model):
     )
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     acknowledged_date = fields.Datetime(readonly=True, copy=False)
-    acknowledged_by_id = fields.Many2one("res.users", string="Acknowledged By", readonly=True, copy=False)
+    acknowledged_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     investigation = fields.Html()
     root_cause_category = fields.Selection(
         [
@@ -172,9 +171,7 @@ class SvcmsComplaint(models.Model):
         tracking=True,
     )
     compensation_amount = fields.Monetary(currency_field="currency_id", tracking=True)
-    currency_id = fields.Many2one(
-        "res.currency", required=True, default=lambda self: self.env.company.currency_id, string="Currency"
-    )
+    currency_id = fields.Many2one("res.currency", required=True, default=lambda self: self.env.company.currency_id)
     compensation_note = fields.Char(string="Compensation Details")
     customer_confirmed = fields.Boolean(string="Confirmed by Customer", readonly=True, copy=False, tracking=True)
     confirmation_date = fields.Datetime(readonly=True, copy=False)

@@ -50,7 +50,7 @@ class SvcmsComplianceEvaluation(models.Model):
     obligation_type = fields.Selection(related="obligation_id.obligation_type")
     date = fields.Date(string="Evaluation Date", required=True, default=fields.Date.context_today, tracking=True)
     evaluator_id = fields.Many2one(
-        "res.users", string="Evaluator", required=True, default=lambda self: self.env.user, index=True, tracking=True
+        "res.users", required=True, default=lambda self: self.env.user, index=True, tracking=True
     )
     result = fields.Selection(RESULTS, tracking=True)
     evidence = fields.Text(help="Records examined, interviews, observations supporting the result.")

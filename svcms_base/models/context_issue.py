@@ -72,10 +72,8 @@ class SvcmsContextIssue(models.Model):
         string="Impact on the Management System",
         help="How the issue affects the ability to achieve the intended outcomes of the management system.",
     )
-    response = fields.Text(string="Response", help="How the organisation monitors or addresses the issue.")
-    management_system_id = fields.Many2one(
-        "svcms.management.system", string="Management System", index=True, check_company=True, tracking=True
-    )
+    response = fields.Text(help="How the organisation monitors or addresses the issue.")
+    management_system_id = fields.Many2one("svcms.management.system", index=True, check_company=True, tracking=True)
     clause_ids = fields.Many2many("svcms.clause", string="Clauses")
     risk_ids = fields.Many2many(
         "svcms.risk",
@@ -84,10 +82,8 @@ class SvcmsContextIssue(models.Model):
         "risk_id",
         string="Risks and Opportunities",
     )
-    risk_count = fields.Integer(compute="_compute_risk_count", string="Risk Count")
-    owner_id = fields.Many2one(
-        "res.users", string="Owner", default=lambda self: self.env.user, index=True, tracking=True
-    )
+    risk_count = fields.Integer(compute="_compute_risk_count")
+    owner_id = fields.Many2one("res.users", default=lambda self: self.env.user, index=True, tracking=True)
     review_date = fields.Date(string="Next Review Date", tracking=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     active = fields.Boolean(default=True)

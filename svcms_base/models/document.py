@@ -164,7 +164,6 @@ class SvcmsDocument(models.Model):
     department_id = fields.Many2one("hr.department", string="Owner Department", tracking=True, check_company=True)
     author_id = fields.Many2one(
         "res.users",
-        string="Author",
         default=lambda self: self.env.user,
         readonly=True,
         tracking=True,
@@ -184,7 +183,6 @@ class SvcmsDocument(models.Model):
     )
     approver_id = fields.Many2one(
         "res.users",
-        string="Approver",
         tracking=True,
         domain=lambda self: [("all_group_ids", "in", self.env.ref(APPROVER_GROUP).ids)],
         help="Left empty, any document approver other than the author may approve.",
@@ -205,20 +203,18 @@ class SvcmsDocument(models.Model):
         index=True,
         ondelete="set null",
     )
-    previous_revision_id = fields.Many2one(
-        "svcms.document", string="Previous Revision", copy=False, readonly=True, index=True, ondelete="restrict"
-    )
-    superseded_by_id = fields.Many2one("svcms.document", string="Superseded By", copy=False, readonly=True)
+    previous_revision_id = fields.Many2one("svcms.document", copy=False, readonly=True, index=True, ondelete="restrict")
+    superseded_by_id = fields.Many2one("svcms.document", copy=False, readonly=True)
     revision_ids = fields.Many2many(
         "svcms.document", compute="_compute_revision_ids", string="Revision History", compute_sudo=False
     )
 
     # approval trail
-    submitted_by_id = fields.Many2one("res.users", string="Submitted By", copy=False, readonly=True)
+    submitted_by_id = fields.Many2one("res.users", copy=False, readonly=True)
     submitted_date = fields.Datetime(string="Submitted On", copy=False, readonly=True)
-    reviewed_by_id = fields.Many2one("res.users", string="Reviewed By", copy=False, readonly=True, tracking=True)
+    reviewed_by_id = fields.Many2one("res.users", copy=False, readonly=True, tracking=True)
     reviewed_date = fields.Datetime(string="Reviewed On", copy=False, readonly=True)
-    approved_by_id = fields.Many2one("res.users", string="Approved By", copy=False, readonly=True, tracking=True)
+    approved_by_id = fields.Many2one("res.users", copy=False, readonly=True, tracking=True)
     approved_date = fields.Datetime(string="Approved On", copy=False, readonly=True)
     effective_date = fields.Date(copy=False, readonly=True, tracking=True, index=True)
     superseded_date = fields.Date(copy=False, readonly=True)

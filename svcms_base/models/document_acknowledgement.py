@@ -30,9 +30,7 @@ class SvcmsDocumentAcknowledgement(models.Model):
     _svcms_editable_states = ("pending",)
     _svcms_deletable_states = ("pending",)
 
-    document_id = fields.Many2one(
-        "svcms.document", string="Document", required=True, ondelete="cascade", index=True, check_company=True
-    )
+    document_id = fields.Many2one("svcms.document", required=True, ondelete="cascade", index=True, check_company=True)
     number = fields.Char(related="document_id.number", string="Document Number")
     revision = fields.Char(related="document_id.revision")
     employee_id = fields.Many2one("hr.employee", string="Reader", required=True, index=True, check_company=True)

@@ -34,7 +34,6 @@ class SvcmsDocumentCopy(models.Model):
     name = fields.Char(string="Copy Number", readonly=True, copy=False, index=True)
     document_id = fields.Many2one(
         "svcms.document",
-        string="Document",
         required=True,
         index=True,
         ondelete="restrict",
@@ -47,22 +46,19 @@ class SvcmsDocumentCopy(models.Model):
     document_state = fields.Selection(related="document_id.state", string="Document Status")
     company_id = fields.Many2one(related="document_id.company_id", store=True, index=True)
     holder_employee_id = fields.Many2one("hr.employee", string="Holder", check_company=True, tracking=True)
-    holder_department_id = fields.Many2one(
-        "hr.department", string="Holder Department", check_company=True, tracking=True
-    )
+    holder_department_id = fields.Many2one("hr.department", check_company=True, tracking=True)
     holder_user_id = fields.Many2one(
         "res.users",
         compute="_compute_holder_user_id",
         store=True,
         index=True,
-        string="Holder User",
         help="Notified when the copy is withdrawn: the holder's user, or the department manager's.",
     )
     location = fields.Char(
         string="Storage Location", help="Where the copy is kept, e.g. the after-sales service centre's file cabinet."
     )
     issue_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
-    issued_by_id = fields.Many2one("res.users", string="Issued By", default=lambda self: self.env.user, readonly=True)
+    issued_by_id = fields.Many2one("res.users", default=lambda self: self.env.user, readonly=True)
     return_date = fields.Date(readonly=True, copy=False, tracking=True)
     withdrawn_date = fields.Date(readonly=True, copy=False, tracking=True)
     state = fields.Selection(

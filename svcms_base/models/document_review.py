@@ -17,7 +17,6 @@ class SvcmsDocumentReview(models.Model):
 
     document_id = fields.Many2one(
         "svcms.document",
-        string="Document",
         required=True,
         index=True,
         ondelete="cascade",
@@ -27,9 +26,7 @@ class SvcmsDocumentReview(models.Model):
     revision = fields.Char(related="document_id.revision")
     company_id = fields.Many2one(related="document_id.company_id", store=True, index=True)
     review_date = fields.Date(required=True, default=fields.Date.context_today)
-    reviewer_id = fields.Many2one(
-        "res.users", string="Reviewer", required=True, readonly=True, default=lambda self: self.env.user
-    )
+    reviewer_id = fields.Many2one("res.users", required=True, readonly=True, default=lambda self: self.env.user)
     result = fields.Selection(
         [
             ("no_change", "Still adequate, no change"),

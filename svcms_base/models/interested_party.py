@@ -61,10 +61,8 @@ class SvcmsInterestedParty(models.Model):
     requirement_ids = fields.One2many(
         "svcms.interested.party.requirement", "party_id", string="Requirements", copy=True
     )
-    requirement_count = fields.Integer(compute="_compute_requirement_count", string="Requirement Count")
-    owner_id = fields.Many2one(
-        "res.users", string="Owner", default=lambda self: self.env.user, index=True, tracking=True
-    )
+    requirement_count = fields.Integer(compute="_compute_requirement_count")
+    owner_id = fields.Many2one("res.users", default=lambda self: self.env.user, index=True, tracking=True)
     review_date = fields.Date(string="Next Review Date", tracking=True)
     notes = fields.Text()
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)

@@ -14,8 +14,8 @@ class SvcmsInterestedPartyRequirement(models.Model):
     )
     sequence = fields.Integer(default=10)
     name = fields.Text(string="Requirement", required=True)
-    how_addressed = fields.Text(string="How Addressed")
-    clause_id = fields.Many2one("svcms.clause", string="Clause")
+    how_addressed = fields.Text()
+    clause_id = fields.Many2one("svcms.clause")
     obligation_id = fields.Many2one(
         "svcms.obligation",
         string="Compliance Obligation",

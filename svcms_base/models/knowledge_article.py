@@ -27,14 +27,10 @@ class SvcmsKnowledgeArticle(models.Model):
         tracking=True,
         copy=False,
     )
-    author_id = fields.Many2one(
-        "res.users", string="Author", default=lambda self: self.env.user, index=True, tracking=True
-    )
+    author_id = fields.Many2one("res.users", default=lambda self: self.env.user, index=True, tracking=True)
     published_date = fields.Date(readonly=True, copy=False)
     tag_ids = fields.Many2many("svcms.knowledge.tag", string="Tags")
-    management_system_id = fields.Many2one(
-        "svcms.management.system", string="Management System", index=True, check_company=True
-    )
+    management_system_id = fields.Many2one("svcms.management.system", index=True, check_company=True)
     clause_ids = fields.Many2many("svcms.clause", string="Clauses")
     process_ids = fields.Many2many("svcms.process", string="Processes", check_company=True)
     document_id = fields.Many2one(

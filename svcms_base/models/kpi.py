@@ -75,7 +75,6 @@ class SvcmsKpi(models.Model):
     )
     owner_id = fields.Many2one(
         "res.users",
-        string="Owner",
         compute="_compute_owner_id",
         store=True,
         readonly=False,
@@ -100,7 +99,7 @@ class SvcmsKpi(models.Model):
         tracking=True,
         help="Manual: the owner enters a measurement per period. Computed: measured from live records.",
     )
-    definition_id = fields.Many2one("svcms.kpi.definition", string="Definition", index=True, tracking=True)
+    definition_id = fields.Many2one("svcms.kpi.definition", index=True, tracking=True)
     date_start = fields.Date(
         string="Measured From",
         required=True,
@@ -109,12 +108,10 @@ class SvcmsKpi(models.Model):
     )
     measurement_ids = fields.One2many("svcms.kpi.measurement", "kpi_id", string="Measurements")
     measurement_count = fields.Integer(compute="_compute_measurement_count")
-    last_measurement_id = fields.Many2one(
-        "svcms.kpi.measurement", compute="_compute_last_measurement", store=True, string="Last Measurement"
-    )
+    last_measurement_id = fields.Many2one("svcms.kpi.measurement", compute="_compute_last_measurement", store=True)
     last_period_start = fields.Date(compute="_compute_last_measurement", store=True, string="Last Period")
     last_value = fields.Float(compute="_compute_last_measurement", store=True)
-    on_target = fields.Boolean(compute="_compute_last_measurement", store=True, string="On Target")
+    on_target = fields.Boolean(compute="_compute_last_measurement", store=True)
     status = fields.Selection(KPI_STATUS, compute="_compute_last_measurement", store=True, index=True)
     trend = fields.Selection(KPI_TREND, compute="_compute_last_measurement", store=True)
     next_period_start = fields.Date(compute="_compute_next_period", store=True, string="Next Period")

@@ -125,7 +125,6 @@ class SvcmsKpiDefinition(models.Model):
     description = fields.Text(translate=True)
     model_id = fields.Many2one(
         "ir.model",
-        string="Model",
         required=True,
         ondelete="cascade",
         domain=[("transient", "=", False)],
@@ -151,7 +150,6 @@ class SvcmsKpiDefinition(models.Model):
     )
     method = fields.Selection(
         selection="_selection_method",
-        string="Method",
         help="The registered computation used by a Python method definition.",
     )
     date_field = fields.Char(

@@ -53,7 +53,6 @@ class SvcmsKpiMeasurement(models.Model):
     value = fields.Float(aggregator="avg")
     has_value = fields.Boolean(
         default=True,
-        string="Has Value",
         help="Unticked when the period had nothing to measure (e.g. no records for a ratio).",
     )
     numerator = fields.Float(aggregator="sum")
@@ -66,11 +65,10 @@ class SvcmsKpiMeasurement(models.Model):
         aggregator="avg",
         help="The KPI's target when the measurement was taken: history keeps its own verdict.",
     )
-    on_target = fields.Boolean(compute="_compute_on_target", store=True, index=True, string="On Target")
+    on_target = fields.Boolean(compute="_compute_on_target", store=True, index=True)
     note = fields.Text()
     measured_by_id = fields.Many2one(
         "res.users",
-        string="Measured By",
         default=lambda self: self.env.user,
         readonly=True,
         help="Who recorded the measurement: the only one who may correct a manual measurement while its period "

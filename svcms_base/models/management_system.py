@@ -33,7 +33,7 @@ class SvcmsManagementSystem(models.Model):
         check_company=True,
     )
     appointment_date = fields.Date(tracking=True)
-    appointment_signed_by_id = fields.Many2one("hr.employee", string="Appointment Signed By", check_company=True)
+    appointment_signed_by_id = fields.Many2one("hr.employee", check_company=True)
     appointment_text = fields.Html(string="Appointment Letter")
 
     _code_company_uniq = models.Constraint(

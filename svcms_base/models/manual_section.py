@@ -17,7 +17,7 @@ class SvcmsManualSection(models.Model):
     sequence = fields.Integer(default=10)
     code = fields.Char(string="Section Number", help="Number printed before the title, e.g. 0.2 or 8.2.1.")
     title = fields.Char(required=True)
-    clause_id = fields.Many2one("svcms.clause", string="Clause", index=True)
+    clause_id = fields.Many2one("svcms.clause", index=True)
     body = fields.Html()
     procedure_ids = fields.Many2many(
         "svcms.document",

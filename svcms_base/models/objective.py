@@ -36,7 +36,6 @@ class SvcmsObjective(models.Model):
     policy = fields.Html(related="management_system_id.policy", string="Service Management Policy")
     owner_id = fields.Many2one(
         "res.users",
-        string="Owner",
         default=lambda self: self.env.user,
         tracking=True,
         help="Who is responsible for achieving the objective.",

@@ -50,14 +50,12 @@ class SvcmsObligation(models.Model):
     )
     clause_ids = fields.Many2many("svcms.clause", string="Clauses")
     management_system_ids = fields.Many2many("svcms.management.system", string="Management Systems", check_company=True)
-    owner_id = fields.Many2one(
-        "res.users", string="Owner", default=lambda self: self.env.user, index=True, tracking=True
-    )
+    owner_id = fields.Many2one("res.users", default=lambda self: self.env.user, index=True, tracking=True)
     evaluation_frequency = fields.Integer(
         string="Evaluation Frequency (Months)", default=12, required=True, tracking=True
     )
     evaluation_ids = fields.One2many("svcms.compliance.evaluation", "obligation_id", string="Compliance Evaluations")
-    evaluation_count = fields.Integer(compute="_compute_evaluation_count", string="Evaluation Count")
+    evaluation_count = fields.Integer(compute="_compute_evaluation_count")
     last_evaluation_date = fields.Date(compute="_compute_evaluation_status", store=True)
     last_result = fields.Selection(RESULTS, compute="_compute_evaluation_status", store=True)
     next_evaluation_date = fields.Date(

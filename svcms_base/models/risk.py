@@ -83,9 +83,7 @@ class SvcmsRisk(models.Model):
         copy=False,
         group_expand=True,
     )
-    management_system_id = fields.Many2one(
-        "svcms.management.system", string="Management System", index=True, check_company=True, tracking=True
-    )
+    management_system_id = fields.Many2one("svcms.management.system", index=True, check_company=True, tracking=True)
     process_ids = fields.Many2many("svcms.process", string="Processes", check_company=True)
     clause_ids = fields.Many2many("svcms.clause", string="Clauses")
     context_issue_ids = fields.Many2many(
@@ -97,9 +95,7 @@ class SvcmsRisk(models.Model):
         check_company=True,
     )
     interested_party_ids = fields.Many2many("svcms.interested.party", string="Interested Parties", check_company=True)
-    owner_id = fields.Many2one(
-        "res.users", string="Owner", default=lambda self: self.env.user, index=True, tracking=True
-    )
+    owner_id = fields.Many2one("res.users", default=lambda self: self.env.user, index=True, tracking=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     active = fields.Boolean(default=True)
 

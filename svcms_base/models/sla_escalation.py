@@ -36,7 +36,7 @@ class SvcmsSlaEscalation(models.Model):
         default="manager",
     )
     user_ids = fields.Many2many("res.users", string="Users")
-    group_id = fields.Many2one("res.groups", string="Group")
+    group_id = fields.Many2one("res.groups")
     note = fields.Text(translate=True, help="Instructions for the person notified.")
 
     @api.constrains("trigger", "percent", "delay", "notify", "user_ids", "group_id")

@@ -51,7 +51,7 @@ class SvcmsSlaException(models.Model):
     )
     justification = fields.Text(required=True, help="Why the service level does not apply, with the evidence.")
     line_ids = fields.Many2many("svcms.sla.line", string="SLA Lines", check_company=True)
-    agreement_id = fields.Many2one("svcms.sla.agreement", string="Agreement", check_company=True, tracking=True)
+    agreement_id = fields.Many2one("svcms.sla.agreement", check_company=True, tracking=True)
     partner_id = fields.Many2one("res.partner", string="Customer", compute="_compute_partner_id", store=True)
     state = fields.Selection(
         [
@@ -69,9 +69,9 @@ class SvcmsSlaException(models.Model):
     requested_by_id = fields.Many2one(
         "res.users", default=lambda self: self.env.user, readonly=True, copy=False, tracking=True
     )
-    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False, tracking=True)
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     approved_date = fields.Datetime(string="Approved On", readonly=True, copy=False, tracking=True)
-    rejected_by_id = fields.Many2one("res.users", string="Rejected By", readonly=True, copy=False, tracking=True)
+    rejected_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     rejected_date = fields.Datetime(string="Rejected On", readonly=True, copy=False, tracking=True)
     decision_note = fields.Text(help="Why it was approved or rejected.")
     can_approve = fields.Boolean(compute="_compute_svcms_can")

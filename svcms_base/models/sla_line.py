@@ -168,7 +168,7 @@ class SvcmsSlaLine(models.Model):
     res_name = fields.Char(string="Record", compute="_compute_res_name")
     company_id = fields.Many2one("res.company", index=True, readonly=True, sla_engine="derived")
     partner_id = fields.Many2one("res.partner", string="Customer", index=True, readonly=True, sla_engine="derived")
-    team_id = fields.Many2one("hr.department", string="Team", index=True, readonly=True, sla_engine="derived")
+    team_id = fields.Many2one("hr.department", index=True, readonly=True, sla_engine="derived")
     user_id = fields.Many2one("res.users", string="Responsible", index=True, readonly=True, sla_engine="derived")
     policy_id = fields.Many2one(
         "svcms.sla.policy",

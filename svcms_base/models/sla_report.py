@@ -18,14 +18,14 @@ class SvcmsSlaReport(models.Model):
 
     line_id = fields.Many2one("svcms.sla.line", string="SLA Line", readonly=True)
     res_model = fields.Char(string="Record Model", readonly=True)
-    policy_id = fields.Many2one("svcms.sla.policy", string="Policy", readonly=True)
-    target_id = fields.Many2one("svcms.sla.target", string="Target", readonly=True)
+    policy_id = fields.Many2one("svcms.sla.policy", readonly=True)
+    target_id = fields.Many2one("svcms.sla.target", readonly=True)
     metric = fields.Selection(selection=lambda self: self.env["svcms.sla.target"]._selection_metric(), readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    team_id = fields.Many2one("hr.department", string="Team", readonly=True)
+    team_id = fields.Many2one("hr.department", readonly=True)
     user_id = fields.Many2one("res.users", string="Responsible", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    agreement_id = fields.Many2one("svcms.sla.agreement", string="Agreement", readonly=True)
+    agreement_id = fields.Many2one("svcms.sla.agreement", readonly=True)
     start_datetime = fields.Datetime(string="Clock Started", readonly=True)
     outcome_datetime = fields.Datetime(string="Outcome Date", readonly=True)
     state = fields.Selection(

@@ -11,7 +11,7 @@ class SvcmsSlaWorkloadReport(models.Model):
     _order = "period_start desc, agreement_id"
     _rec_name = "agreement_id"
 
-    agreement_id = fields.Many2one("svcms.sla.agreement", string="Agreement", readonly=True)
+    agreement_id = fields.Many2one("svcms.sla.agreement", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     limit_period = fields.Selection(

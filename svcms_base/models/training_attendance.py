@@ -48,12 +48,8 @@ class SvcmsTrainingAttendance(models.Model):
         copy=False,
         help="End of validity of this pass (session date plus the course validity), empty when it never expires.",
     )
-    certificate_id = fields.Many2one(
-        "hr.employee.skill", string="Certificate", readonly=True, copy=False, ondelete="set null"
-    )
-    resume_line_id = fields.Many2one(
-        "hr.resume.line", string="Resume Line", readonly=True, copy=False, ondelete="set null"
-    )
+    certificate_id = fields.Many2one("hr.employee.skill", readonly=True, copy=False, ondelete="set null")
+    resume_line_id = fields.Many2one("hr.resume.line", readonly=True, copy=False, ondelete="set null")
     note = fields.Char()
 
     _session_employee_uniq = models.Constraint(

@@ -28,9 +28,7 @@ class SvcmsTrainingCourse(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
-    responsible_id = fields.Many2one(
-        "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True, check_company=True
-    )
+    responsible_id = fields.Many2one("res.users", default=lambda self: self.env.user, tracking=True, check_company=True)
     description = fields.Html(string="Topics", translate=True)
     process_ids = fields.Many2many("svcms.process", string="Processes", check_company=True)
     clause_ids = fields.Many2many("svcms.clause", string="Clauses")

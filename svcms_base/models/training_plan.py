@@ -44,7 +44,7 @@ class SvcmsTrainingPlan(models.Model):
         tracking=True,
         copy=False,
     )
-    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False, tracking=True)
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     approved_date = fields.Datetime(string="Approved On", readonly=True, copy=False, tracking=True)
     can_approve = fields.Boolean(compute="_compute_svcms_can")
     active = fields.Boolean(default=True, tracking=True)

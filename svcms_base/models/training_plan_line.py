@@ -27,7 +27,7 @@ class SvcmsTrainingPlanLine(models.Model):
     year = fields.Integer(related="plan_id.year", store=True, index=True, precompute=True)
     plan_state = fields.Selection(related="plan_id.state", string="Plan Status")
     course_id = fields.Many2one("svcms.training.course", required=True, index=True, check_company=True)
-    planned_month = fields.Selection(MONTHS, string="Planned Month", required=True, default="1")
+    planned_month = fields.Selection(MONTHS, required=True, default="1")
     quarter = fields.Selection(QUARTERS, compute="_compute_quarter", store=True)
     employee_ids = fields.Many2many("hr.employee", string="Planned Employees", check_company=True)
     planned_participants = fields.Integer(

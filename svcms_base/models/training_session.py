@@ -68,7 +68,7 @@ class SvcmsTrainingSession(models.Model):
     trainer_name = fields.Char(string="External Trainer", help="Trainer from outside the company (name, organisation).")
     location = fields.Char()
     notes = fields.Html()
-    attendance_ids = fields.One2many("svcms.training.attendance", "session_id", string="Attendance", copy=False)
+    attendance_ids = fields.One2many("svcms.training.attendance", "session_id", copy=False)
     attendee_count = fields.Integer(string="Attendees", compute="_compute_counts")
     passed_count = fields.Integer(string="Passed", compute="_compute_counts")
 

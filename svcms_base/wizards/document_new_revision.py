@@ -7,7 +7,7 @@ class SvcmsDocumentNewRevision(models.TransientModel):
     _name = "svcms.document.new.revision"
     _description = "New Document Revision"
 
-    document_id = fields.Many2one("svcms.document", string="Document", required=True, readonly=True)
+    document_id = fields.Many2one("svcms.document", required=True, readonly=True)
     current_revision = fields.Char(related="document_id.revision")
     revision_scheme = fields.Selection(related="document_id.document_type_id.revision_scheme")
     change_type = fields.Selection(

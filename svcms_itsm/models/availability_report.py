@@ -12,13 +12,13 @@ class SvcmsAvailabilityReport(models.Model):
     _auto = False
     _order = "month desc, service_id"
 
-    service_id = fields.Many2one("svcms.service", string="Service", readonly=True)
+    service_id = fields.Many2one("svcms.service", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     month = fields.Date(readonly=True)
     target = fields.Float(string="Target (%)", readonly=True, digits=(5, 3), aggregator="avg")
     availability = fields.Float(string="Availability (%)", readonly=True, digits=(6, 3), aggregator="avg")
     downtime_hours = fields.Float(string="Unplanned Downtime (Hours)", readonly=True, digits=(16, 2))
-    target_met = fields.Boolean(string="Target Met", readonly=True)
+    target_met = fields.Boolean(readonly=True)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

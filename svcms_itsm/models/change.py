@@ -118,9 +118,7 @@ class SvcmsChange(models.Model):
         readonly=True,
         help="How the implementation ended.",
     )
-    requested_by_id = fields.Many2one(
-        "res.users", string="Requested By", default=lambda self: self.env.user, readonly=True, copy=False
-    )
+    requested_by_id = fields.Many2one("res.users", default=lambda self: self.env.user, readonly=True, copy=False)
     is_major_impact = fields.Boolean(
         string="Major Impact",
         compute="_compute_major_impact",
@@ -141,7 +139,7 @@ class SvcmsChange(models.Model):
         "svcms.incident", "svcms_change_incident_rel", "change_id", "incident_id", string="Incidents"
     )
     problem_ids = fields.One2many("svcms.problem", "change_id", string="Problems Fixed")
-    release_id = fields.Many2one("svcms.release", string="Release", index="btree_not_null", check_company=True)
+    release_id = fields.Many2one("svcms.release", index="btree_not_null", check_company=True)
 
     template_id = fields.Many2one(
         "svcms.change.template", string="Standard Change Template", check_company=True, index="btree_not_null"
@@ -174,14 +172,14 @@ class SvcmsChange(models.Model):
     override_by_id = fields.Many2one("res.users", string="Conflicts Overridden By", readonly=True, copy=False)
     override_date = fields.Datetime(string="Conflicts Overridden On", readonly=True, copy=False)
 
-    submitted_by_id = fields.Many2one("res.users", string="Submitted By", readonly=True, copy=False)
+    submitted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     submitted_date = fields.Datetime(string="Submitted On", readonly=True, copy=False)
-    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False, tracking=True)
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     approved_date = fields.Datetime(string="Approved On", readonly=True, copy=False)
-    rejected_by_id = fields.Many2one("res.users", string="Rejected By", readonly=True, copy=False)
+    rejected_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     rejected_date = fields.Datetime(string="Rejected On", readonly=True, copy=False)
-    completed_by_id = fields.Many2one("res.users", string="Completed By", readonly=True, copy=False)
-    reviewed_by_id = fields.Many2one("res.users", string="Reviewed By", readonly=True, copy=False)
+    completed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    reviewed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     reviewed_date = fields.Datetime(string="Reviewed On", readonly=True, copy=False)
 
     can_submit = fields.Boolean(compute="_compute_svcms_can")

@@ -16,9 +16,7 @@ class SvcmsChangeRiskResponse(models.Model):
     change_id = fields.Many2one("svcms.change", required=True, ondelete="cascade", index=True)
     question_id = fields.Many2one("svcms.change.risk.question", required=True, ondelete="restrict")
     sequence = fields.Integer(related="question_id.sequence", store=True)
-    answer_id = fields.Many2one(
-        "svcms.change.risk.answer", string="Answer", domain="[('question_id', '=', question_id)]"
-    )
+    answer_id = fields.Many2one("svcms.change.risk.answer", domain="[('question_id', '=', question_id)]")
     weight = fields.Integer(related="answer_id.weight")
     company_id = fields.Many2one(related="change_id.company_id", store=True)
 

@@ -28,7 +28,7 @@ class SvcmsCi(models.Model):
     name = fields.Char(required=True, tracking=True)
     identifier = fields.Char(required=True, index=True, copy=False, tracking=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
-    type_id = fields.Many2one("svcms.ci.type", string="Type", required=True, index=True, tracking=True)
+    type_id = fields.Many2one("svcms.ci.type", required=True, index=True, tracking=True)
     status = fields.Selection(
         [("planned", "Planned"), ("active", "Active"), ("maintenance", "In Maintenance"), ("retired", "Retired")],
         required=True,
@@ -41,11 +41,9 @@ class SvcmsCi(models.Model):
         "svcms.ci.relation", compute="_compute_incoming_relation_ids", string="Incoming Relations"
     )
     attributes = fields.Properties(definition="type_id.attribute_definition", copy=True)
-    owner_id = fields.Many2one(
-        "res.users", string="Owner", tracking=True, check_company=True, default=lambda self: self.env.user
-    )
+    owner_id = fields.Many2one("res.users", tracking=True, check_company=True, default=lambda self: self.env.user)
     location = fields.Char(tracking=True)
-    product_id = fields.Many2one("product.product", string="Product", tracking=True, check_company=True)
+    product_id = fields.Many2one("product.product", tracking=True, check_company=True)
     lot_id = fields.Many2one(
         "stock.lot",
         string="Serial Number",
@@ -53,7 +51,7 @@ class SvcmsCi(models.Model):
         check_company=True,
         domain="[('product_id', '=', product_id)]",
     )
-    supplier_id = fields.Many2one("res.partner", string="Supplier", tracking=True, check_company=True)
+    supplier_id = fields.Many2one("res.partner", tracking=True, check_company=True)
     description = fields.Html()
     service_ids = fields.Many2many(
         "svcms.service", compute="_compute_service_ids", string="Services", help="Services this CI supports."

@@ -18,9 +18,9 @@ class SvcmsCiImpact(models.TransientModel):
     ci_id = fields.Many2one("svcms.ci", string="Configuration Item", ondelete="cascade")
     ci_type_id = fields.Many2one(related="ci_id.type_id")
     ci_status = fields.Selection(related="ci_id.status", string="CI Status")
-    service_id = fields.Many2one("svcms.service", string="Service", ondelete="cascade")
+    service_id = fields.Many2one("svcms.service", ondelete="cascade")
     service_criticality = fields.Selection(related="service_id.criticality")
-    customer_id = fields.Many2one("res.partner", string="Customer", ondelete="cascade")
+    customer_id = fields.Many2one("res.partner", ondelete="cascade")
 
     @api.depends("ci_id", "service_id", "customer_id")
     def _compute_kind(self):

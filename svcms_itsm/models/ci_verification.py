@@ -38,9 +38,7 @@ class SvcmsCiVerification(models.Model):
     ci_type_ids = fields.Many2many("svcms.ci.type", string="CI Types", help="Empty: every type.")
     location = fields.Char(help="Only the CIs whose location contains this text (e.g. the server room). Empty: all.")
     planned_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
-    responsible_id = fields.Many2one(
-        "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True, check_company=True
-    )
+    responsible_id = fields.Many2one("res.users", default=lambda self: self.env.user, tracking=True, check_company=True)
     line_ids = fields.One2many("svcms.ci.verification.line", "verification_id", string="Lines")
     line_count = fields.Integer(compute="_compute_line_stats", string="CIs")
     verified_count = fields.Integer(compute="_compute_line_stats", string="Verified")
@@ -54,9 +52,9 @@ class SvcmsCiVerification(models.Model):
         tracking=True,
         index=True,
     )
-    started_by_id = fields.Many2one("res.users", string="Started By", readonly=True, copy=False)
+    started_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     started_date = fields.Datetime(string="Started On", readonly=True, copy=False)
-    closed_by_id = fields.Many2one("res.users", string="Closed By", readonly=True, copy=False, tracking=True)
+    closed_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     closed_date = fields.Datetime(string="Closed On", readonly=True, copy=False)
     can_start = fields.Boolean(compute="_compute_svcms_can")
     can_close = fields.Boolean(compute="_compute_svcms_can")

@@ -31,7 +31,7 @@ class SvcmsCiVerificationLine(models.Model):
         string="Follow-up Action",
     )
     assignee_id = fields.Many2one("res.users", string="Assigned To", check_company=True)
-    verified_by_id = fields.Many2one("res.users", string="Verified By", readonly=True, copy=False)
+    verified_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     verified_date = fields.Date(string="Verified On", readonly=True, copy=False, index="btree_not_null")
     last_verified_date = fields.Date(
         compute="_compute_last_verified_date",

@@ -102,7 +102,7 @@ class SvcmsContinuityPlan(models.Model):
         tracking=True,
         index=True,
     )
-    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False, tracking=True)
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     approved_date = fields.Datetime(string="Approved On", readonly=True, copy=False)
     can_approve = fields.Boolean(compute="_compute_svcms_can")
     can_retire = fields.Boolean(compute="_compute_svcms_can")

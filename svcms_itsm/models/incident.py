@@ -140,7 +140,7 @@ class SvcmsIncident(models.Model):
     )
     priority_overridden = fields.Boolean(readonly=True, copy=False, tracking=True)
     priority_reason = fields.Char(string="Priority Override Reason", tracking=True, copy=False)
-    category_id = fields.Many2one("svcms.incident.category", string="Category", tracking=True, check_company=True)
+    category_id = fields.Many2one("svcms.incident.category", tracking=True, check_company=True)
     user_id = fields.Many2one(
         "res.users",
         string="Assigned To",
@@ -180,10 +180,10 @@ class SvcmsIncident(models.Model):
     )
     child_ids = fields.One2many("svcms.incident", "parent_id", string="Child Incidents")
     child_count = fields.Integer(compute="_compute_child_count")
-    duplicate_of_id = fields.Many2one("svcms.incident", string="Duplicate Of", readonly=True, copy=False)
-    major_incident_id = fields.Many2one("svcms.major.incident", string="Major Incident", readonly=True, copy=False)
+    duplicate_of_id = fields.Many2one("svcms.incident", readonly=True, copy=False)
+    major_incident_id = fields.Many2one("svcms.major.incident", readonly=True, copy=False)
     is_major = fields.Boolean(string="Major", compute="_compute_is_major", store=True, index=True)
-    problem_id = fields.Many2one("svcms.problem", string="Problem", index="btree_not_null", tracking=True)
+    problem_id = fields.Many2one("svcms.problem", index="btree_not_null", tracking=True)
     change_ids = fields.Many2many(
         "svcms.change", "svcms_change_incident_rel", "incident_id", "change_id", string="Changes"
     )

@@ -19,7 +19,7 @@ class SvcmsKnownError(models.Model):
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     problem_id = fields.Many2one("svcms.problem", index="btree_not_null", check_company=True, tracking=True)
-    category_id = fields.Many2one("svcms.incident.category", string="Category", index=True, check_company=True)
+    category_id = fields.Many2one("svcms.incident.category", index=True, check_company=True)
     ci_ids = fields.Many2many("svcms.ci", string="Configuration Items", check_company=True)
     symptoms = fields.Html()
     root_cause = fields.Html()
@@ -32,7 +32,7 @@ class SvcmsKnownError(models.Model):
         check_company=True,
         help="The knowledge base article this known error is published as.",
     )
-    published = fields.Boolean(compute="_compute_published", string="Published")
+    published = fields.Boolean(compute="_compute_published")
     incident_count = fields.Integer(compute="_compute_incident_count", string="Workaround Used")
 
     @api.depends("article_id.state")

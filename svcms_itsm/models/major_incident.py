@@ -84,7 +84,7 @@ class SvcmsMajorIncident(models.Model):
     rule_id = fields.Many2one(
         "svcms.major.incident.rule", string="Criteria Met", readonly=True, copy=False, check_company=True
     )
-    declared_by_id = fields.Many2one("res.users", string="Declared By", readonly=True, copy=False)
+    declared_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     declared_date = fields.Datetime(string="Declared On", readonly=True, copy=False, default=fields.Datetime.now)
     impact_summary = fields.Text(help="Services, customers and business affected.")
     update_interval = fields.Integer(
@@ -94,14 +94,12 @@ class SvcmsMajorIncident(models.Model):
     )
     update_ids = fields.One2many("svcms.major.incident.update", "major_incident_id", string="Status Updates")
     last_update_date = fields.Datetime(compute="_compute_update_due", store=True, string="Last Update")
-    next_update_due = fields.Datetime(
-        compute="_compute_update_due", store=True, index="btree_not_null", string="Next Update Due"
-    )
-    root_cause_summary = fields.Text(string="Root Cause Summary")
+    next_update_due = fields.Datetime(compute="_compute_update_due", store=True, index="btree_not_null")
+    root_cause_summary = fields.Text()
     lessons_learned = fields.Html()
-    review_started_by_id = fields.Many2one("res.users", string="Review Started By", readonly=True, copy=False)
+    review_started_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     review_started_date = fields.Datetime(string="Review Started On", readonly=True, copy=False)
-    reviewed_by_id = fields.Many2one("res.users", string="Reviewed By", readonly=True, copy=False, tracking=True)
+    reviewed_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     reviewed_date = fields.Datetime(string="Reviewed On", readonly=True, copy=False, tracking=True)
     can_start_review = fields.Boolean(compute="_compute_svcms_can")
     can_complete_review = fields.Boolean(compute="_compute_svcms_can")

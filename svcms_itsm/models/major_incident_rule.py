@@ -48,7 +48,6 @@ class SvcmsMajorIncidentRule(models.Model):
     )
     notify_group_id = fields.Many2one(
         "res.groups",
-        string="Notify Group",
         help="Top management: every member gets a message and an activity when a major incident opens.",
     )
     notify_user_ids = fields.Many2many(

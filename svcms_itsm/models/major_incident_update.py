@@ -21,9 +21,7 @@ class SvcmsMajorIncidentUpdate(models.Model):
     company_id = fields.Many2one(related="major_incident_id.company_id", store=True, index=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     body = fields.Text(string="Status", required=True)
-    author_id = fields.Many2one(
-        "res.users", string="Author", required=True, default=lambda self: self.env.user, readonly=True
-    )
+    author_id = fields.Many2one("res.users", required=True, default=lambda self: self.env.user, readonly=True)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -98,13 +98,13 @@ class SvcmsProblem(models.Model):
     priority = fields.Selection(
         [("1", "High"), ("2", "Medium"), ("3", "Low")], required=True, default="2", tracking=True
     )
-    category_id = fields.Many2one("svcms.incident.category", string="Category", check_company=True, index=True)
+    category_id = fields.Many2one("svcms.incident.category", check_company=True, index=True)
     ci_ids = fields.Many2many("svcms.ci", string="Configuration Items", check_company=True)
     service_ids = fields.Many2many("svcms.service", string="Services", check_company=True)
     incident_ids = fields.One2many("svcms.incident", "problem_id", string="Incidents")
-    incident_count = fields.Integer(compute="_compute_incident_count", string="Incident Count")
+    incident_count = fields.Integer(compute="_compute_incident_count")
     known_error_ids = fields.One2many("svcms.known.error", "problem_id", string="Known Errors")
-    known_error_count = fields.Integer(compute="_compute_known_error_count", string="Known Error Count")
+    known_error_count = fields.Integer(compute="_compute_known_error_count")
     change_id = fields.Many2one("svcms.change", string="Fix Change", tracking=True, check_company=True)
     change_state = fields.Selection(related="change_id.state", string="Change Status")
     change_outcome = fields.Selection(related="change_id.outcome", string="Change Outcome")
@@ -116,7 +116,7 @@ class SvcmsProblem(models.Model):
         tracking=True,
     )
     rca_analysis = fields.Html(string="Analysis", help="The 5 whys, the fishbone branches or the timeline.")
-    root_cause = fields.Html(string="Root Cause")
+    root_cause = fields.Html()
     root_cause_category = fields.Selection(
         [
             ("hardware", "Hardware"),
@@ -130,10 +130,9 @@ class SvcmsProblem(models.Model):
             ("security", "Security"),
             ("other", "Other"),
         ],
-        string="Root Cause Category",
         tracking=True,
     )
-    workaround = fields.Html(string="Workaround")
+    workaround = fields.Html()
     # workflow trail
     analysis_date = fields.Datetime(string="Analysis Started On", readonly=True, copy=False)
     known_error_date = fields.Datetime(string="Known Error On", readonly=True, copy=False)
@@ -159,7 +158,7 @@ class SvcmsProblem(models.Model):
         help="Incidents reported since the fix that are linked to this problem or share its category or one "
         "of its configuration items.",
     )
-    closed_by_id = fields.Many2one("res.users", string="Closed By", readonly=True, copy=False)
+    closed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     closed_date = fields.Datetime(string="Closed On", readonly=True, copy=False)
     # recurring-incident detection
     detected = fields.Boolean(

@@ -75,13 +75,13 @@ class SvcmsRelease(models.Model):
         tracking=True,
         index=True,
     )
-    built_by_id = fields.Many2one("res.users", string="Built By", readonly=True, copy=False)
+    built_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     built_date = fields.Datetime(string="Built On", readonly=True, copy=False)
-    deployed_by_id = fields.Many2one("res.users", string="Deployed By", readonly=True, copy=False)
+    deployed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     deployed_date = fields.Datetime(string="Deployed On", readonly=True, copy=False)
-    verified_by_id = fields.Many2one("res.users", string="Verified By", readonly=True, copy=False, tracking=True)
+    verified_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     verified_date = fields.Datetime(string="Verified On", readonly=True, copy=False)
-    rolled_back_by_id = fields.Many2one("res.users", string="Rolled Back By", readonly=True, copy=False, tracking=True)
+    rolled_back_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     rolled_back_date = fields.Datetime(string="Rolled Back On", readonly=True, copy=False)
     rollback_reason = fields.Text(copy=False, tracking=True, help="Why the release was rolled back.")
     can_build = fields.Boolean(compute="_compute_svcms_can")

@@ -14,15 +14,13 @@ class SvcmsReleaseDeployment(models.Model):
     _svcms_parent_field = "release_id"
     _svcms_parent_lines_field = "deployment_ids"
 
-    release_id = fields.Many2one("svcms.release", string="Release", required=True, ondelete="cascade", index=True)
+    release_id = fields.Many2one("svcms.release", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="release_id.company_id", store=True, index=True)
     environment = fields.Selection(
         [("test", "Test"), ("staging", "Staging"), ("production", "Production")], required=True, default="test"
     )
     deployment_date = fields.Datetime(string="Deployed On", required=True, default=fields.Datetime.now)
-    deployed_by_id = fields.Many2one(
-        "res.users", string="Deployed By", required=True, default=lambda self: self.env.user, check_company=True
-    )
+    deployed_by_id = fields.Many2one("res.users", required=True, default=lambda self: self.env.user, check_company=True)
     result = fields.Selection(
         [
             ("pending", "In Progress"),

@@ -28,7 +28,7 @@ class SvcmsSatisfactionSurvey(models.Model):
     _check_company_auto = True
 
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, tracking=True)
-    service_id = fields.Many2one("svcms.service", string="Service", required=True, index=True, check_company=True)
+    service_id = fields.Many2one("svcms.service", required=True, index=True, check_company=True)
     relationship_id = fields.Many2one(
         "svcms.customer.relationship", compute="_compute_relationship_id", store=True, index="btree_not_null"
     )

@@ -33,7 +33,7 @@ class SvcmsSecurityControl(models.Model):
     reference = fields.Char(string="Annex A Reference", tracking=True, index=True, help="e.g. ISO/IEC 27001:2022 A.5.7")
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
-    owner_id = fields.Many2one("res.users", string="Owner", tracking=True, domain=[("share", "=", False)])
+    owner_id = fields.Many2one("res.users", tracking=True, domain=[("share", "=", False)])
     status = fields.Selection(
         [
             ("planned", "Planned"),

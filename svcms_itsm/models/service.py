@@ -62,7 +62,6 @@ class SvcmsService(models.Model):
         "capacity, availability, security and continuity.",
     )
     service_plan = fields.Html(
-        string="Service Plan",
         help="Plan of the new or changed service (ISO/IEC 20000-1 8.5.2): activities, resources, "
         "responsibilities, dates and acceptance criteria.",
     )

@@ -85,7 +85,7 @@ class SvcmsServiceFulfilment(models.Model):
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/", index="trigram")
     subject = fields.Char(required=True, tracking=True)
     offering_id = fields.Many2one(
-        "svcms.service.offering", string="Offering", required=True, tracking=True, index=True, check_company=True
+        "svcms.service.offering", required=True, tracking=True, index=True, check_company=True
     )
     service_id = fields.Many2one(related="offering_id.service_id", store=True, index=True, string="Service")
     partner_id = fields.Many2one(
@@ -98,9 +98,7 @@ class SvcmsServiceFulfilment(models.Model):
         help="For whom the service is requested.",
     )
     commercial_partner_id = fields.Many2one(related="partner_id.commercial_partner_id", store=True, index=True)
-    requested_by_id = fields.Many2one(
-        "res.users", string="Requested By", readonly=True, copy=False, help="Who filed the request."
-    )
+    requested_by_id = fields.Many2one("res.users", readonly=True, copy=False, help="Who filed the request.")
     channel = fields.Selection(
         [("service_desk", "Service Desk"), ("email", "Email"), ("portal", "Customer Portal"), ("phone", "Phone")],
         required=True,
@@ -143,14 +141,14 @@ class SvcmsServiceFulfilment(models.Model):
         store=True,
         help="The service owner, when the offering is approved by the service owner.",
     )
-    approver_group_id = fields.Many2one("res.groups", compute="_compute_approver", store=True, string="Approver Group")
+    approver_group_id = fields.Many2one("res.groups", compute="_compute_approver", store=True)
     date_requested = fields.Datetime(string="Requested On", required=True, default=fields.Datetime.now, index=True)
     date_deadline = fields.Datetime(
         string="Target Date", compute="_compute_date_deadline", store=True, help="From the offering's target days."
     )
-    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False)
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     approved_date = fields.Datetime(readonly=True, copy=False)
-    rejected_by_id = fields.Many2one("res.users", string="Rejected By", readonly=True, copy=False)
+    rejected_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     rejected_date = fields.Datetime(readonly=True, copy=False)
     rejection_reason = fields.Text(tracking=True)
     started_date = fields.Datetime(readonly=True, copy=False)

@@ -43,9 +43,7 @@ class SvcmsServiceOffering(models.Model):
         required=True,
         tracking=True,
     )
-    approver_group_id = fields.Many2one(
-        "res.groups", string="Approver Group", tracking=True, help="Any member of this group may approve."
-    )
+    approver_group_id = fields.Many2one("res.groups", tracking=True, help="Any member of this group may approve.")
     team_id = fields.Many2one(
         "svcms.team",
         string="Fulfilment Team",

@@ -45,9 +45,7 @@ class SvcmsServiceReport(models.Model):
     _svcms_deletable_states = ("draft",)
 
     name = fields.Char(compute="_compute_name", store=True)
-    relationship_id = fields.Many2one(
-        "svcms.customer.relationship", string="Relationship", required=True, index=True, check_company=True
-    )
+    relationship_id = fields.Many2one("svcms.customer.relationship", required=True, index=True, check_company=True)
     partner_id = fields.Many2one(related="relationship_id.partner_id", store=True, string="Customer", index=True)
     company_id = fields.Many2one(related="relationship_id.company_id", store=True, index=True)
     contact_id = fields.Many2one(
@@ -73,9 +71,9 @@ class SvcmsServiceReport(models.Model):
         tracking=True,
         index=True,
     )
-    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False)
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     approved_date = fields.Datetime(string="Approved On", readonly=True, copy=False)
-    sent_by_id = fields.Many2one("res.users", string="Sent By", readonly=True, copy=False)
+    sent_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     sent_date = fields.Datetime(string="Sent On", readonly=True, copy=False)
     sla_achieved = fields.Float(string="SLA Achieved (%)", readonly=True, copy=False)
     incident_count = fields.Integer(string="Incidents", readonly=True, copy=False)

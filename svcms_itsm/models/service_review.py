@@ -29,9 +29,7 @@ class SvcmsServiceReview(models.Model):
     _svcms_deletable_states = ("planned", "cancelled")
 
     name = fields.Char(string="Subject", required=True, default=lambda self: self.env._("Service Review"))
-    relationship_id = fields.Many2one(
-        "svcms.customer.relationship", string="Relationship", required=True, index=True, check_company=True
-    )
+    relationship_id = fields.Many2one("svcms.customer.relationship", required=True, index=True, check_company=True)
     partner_id = fields.Many2one(related="relationship_id.partner_id", store=True, string="Customer", index=True)
     company_id = fields.Many2one(related="relationship_id.company_id", store=True, index=True)
     service_ids = fields.Many2many("svcms.service", string="Services Reviewed", check_company=True)
@@ -51,7 +49,7 @@ class SvcmsServiceReview(models.Model):
         index=True,
     )
     held_by_id = fields.Many2one("res.users", string="Recorded By", readonly=True, copy=False)
-    closed_by_id = fields.Many2one("res.users", string="Closed By", readonly=True, copy=False)
+    closed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     closed_date = fields.Datetime(string="Closed On", readonly=True, copy=False)
     open_action_count = fields.Integer(compute="_compute_open_action_count")
     can_hold = fields.Boolean(compute="_compute_svcms_can")

@@ -14,7 +14,7 @@ class SvcmsServiceReviewAction(models.Model):
     company_id = fields.Many2one(related="review_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="review_id.partner_id", store=True, string="Customer")
     name = fields.Char(string="Action", required=True)
-    owner_id = fields.Many2one("res.users", string="Owner", index=True)
+    owner_id = fields.Many2one("res.users", index=True)
     date_deadline = fields.Date(string="Due Date", index=True)
     done = fields.Boolean(readonly=True, copy=False)
     done_date = fields.Date(string="Done On", readonly=True, copy=False)

@@ -13,7 +13,7 @@ class SvcmsSlaAgreement(models.Model):
 
     _inherit = "svcms.sla.agreement"
 
-    service_id = fields.Many2one("svcms.service", string="Service", tracking=True, index="btree_not_null")
+    service_id = fields.Many2one("svcms.service", tracking=True, index="btree_not_null")
     supplier_contract_ids = fields.Many2many(
         "svcms.supplier.contract",
         "svcms_sla_agreement_supplier_contract_rel",

@@ -97,9 +97,9 @@ class SvcmsSupplierContract(models.Model):
         tracking=True,
         index=True,
     )
-    activated_by_id = fields.Many2one("res.users", string="Activated By", readonly=True, copy=False)
+    activated_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     activated_date = fields.Datetime(string="Activated On", readonly=True, copy=False)
-    terminated_by_id = fields.Many2one("res.users", string="Terminated By", readonly=True, copy=False)
+    terminated_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     terminated_date = fields.Datetime(string="Terminated On", readonly=True, copy=False)
     review_ids = fields.One2many("svcms.supplier.review", "contract_id", string="Performance Reviews")
     dispute_ids = fields.One2many("svcms.supplier.dispute", "contract_id", string="Disputes")

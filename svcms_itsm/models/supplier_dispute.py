@@ -38,7 +38,7 @@ class SvcmsSupplierDispute(models.Model):
     partner_id = fields.Many2one(related="contract_id.partner_id", store=True, string="Supplier")
     currency_id = fields.Many2one(related="contract_id.currency_id")
     date_opened = fields.Date(string="Opened On", required=True, default=fields.Date.context_today, tracking=True)
-    raised_by_id = fields.Many2one("res.users", string="Raised By", readonly=True, copy=False)
+    raised_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     description = fields.Html(required=True)
     amount = fields.Monetary(string="Amount in Dispute", currency_field="currency_id", tracking=True)
     resolution = fields.Html(help="What was agreed, by whom, and what it costs.")
@@ -51,9 +51,9 @@ class SvcmsSupplierDispute(models.Model):
         tracking=True,
         index=True,
     )
-    resolved_by_id = fields.Many2one("res.users", string="Resolved By", readonly=True, copy=False)
+    resolved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     resolved_date = fields.Datetime(string="Resolved On", readonly=True, copy=False)
-    closed_by_id = fields.Many2one("res.users", string="Closed By", readonly=True, copy=False)
+    closed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     closed_date = fields.Datetime(string="Closed On", readonly=True, copy=False)
     can_negotiate = fields.Boolean(compute="_compute_svcms_can")
     can_resolve = fields.Boolean(compute="_compute_svcms_can")

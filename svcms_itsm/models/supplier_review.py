@@ -42,7 +42,7 @@ class SvcmsSupplierReview(models.Model):
     review_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True, index=True)
     period_start = fields.Date(string="Period From", required=True)
     period_end = fields.Date(string="Period To", required=True)
-    reviewer_id = fields.Many2one("res.users", string="Reviewer", readonly=True, copy=False)
+    reviewer_id = fields.Many2one("res.users", readonly=True, copy=False)
     score_quality = fields.Selection(SCORES, string="Quality", required=True, default="3")
     score_delivery = fields.Selection(SCORES, string="Delivery", required=True, default="3")
     score_responsiveness = fields.Selection(SCORES, string="Responsiveness", required=True, default="3")
@@ -65,7 +65,7 @@ class SvcmsSupplierReview(models.Model):
         tracking=True,
         index=True,
     )
-    completed_by_id = fields.Many2one("res.users", string="Completed By", readonly=True, copy=False)
+    completed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     completed_date = fields.Datetime(string="Completed On", readonly=True, copy=False)
     can_complete = fields.Boolean(compute="_compute_svcms_can")
 

@@ -22,7 +22,7 @@ class SvcmsTransitionCriterion(models.Model):
     test_method = fields.Char(help="How the criterion is tested: test script, load test, user acceptance ...")
     result = fields.Selection([("pass", "Passed"), ("fail", "Failed")], copy=False)
     evidence_note = fields.Text(string="Evidence", copy=False)
-    tested_by_id = fields.Many2one("res.users", string="Tested By", readonly=True, copy=False)
+    tested_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     tested_date = fields.Date(string="Tested On", readonly=True, copy=False)
 
     @api.model_create_multi

@@ -38,19 +38,16 @@ class SvcmsTransitionPlan(models.Model):
 
     name = fields.Char(required=True, tracking=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
-    service_id = fields.Many2one(
-        "svcms.service", string="Service", required=True, tracking=True, check_company=True, index=True
-    )
+    service_id = fields.Many2one("svcms.service", required=True, tracking=True, check_company=True, index=True)
     change_id = fields.Many2one(
         "svcms.change",
-        string="Change",
         tracking=True,
         check_company=True,
         index="btree_not_null",
         domain="[('is_major_impact', '=', True)]",
         help="The change with a major impact that this design and transition implements.",
     )
-    author_id = fields.Many2one("res.users", string="Author", readonly=True, copy=False, tracking=True)
+    author_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     design_outputs = fields.Html(
         help="Design of the new or changed service: architecture, capacity, availability, continuity, security "
         "and the documentation to update."
@@ -74,9 +71,9 @@ class SvcmsTransitionPlan(models.Model):
         tracking=True,
         index=True,
     )
-    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False, tracking=True)
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     approved_date = fields.Datetime(string="Approved On", readonly=True, copy=False)
-    accepted_by_id = fields.Many2one("res.users", string="Accepted By", readonly=True, copy=False, tracking=True)
+    accepted_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     accepted_date = fields.Datetime(string="Accepted On", readonly=True, copy=False)
     live_by_id = fields.Many2one("res.users", string="Put Live By", readonly=True, copy=False, tracking=True)
     live_date = fields.Datetime(string="Live On", readonly=True, copy=False)

@@ -14,8 +14,8 @@ class SvcmsIncidentLink(models.TransientModel):
     link_type = fields.Selection(
         [("problem", "Problem"), ("change", "Change")], string="Link To", required=True, default="problem"
     )
-    problem_id = fields.Many2one("svcms.problem", string="Problem")
-    change_id = fields.Many2one("svcms.change", string="Change")
+    problem_id = fields.Many2one("svcms.problem")
+    change_id = fields.Many2one("svcms.change")
 
     @api.model
     def default_get(self, fields_list):
