@@ -491,7 +491,7 @@ class SvcmsReturnOrder(models.Model):
     # ------------------------------------------------------------------
     # The guard: rights that depend on the record
     # ------------------------------------------------------------------
-    def _svcms_check_transition(self, action):  # pylint: disable=missing-return (the parent returns None)
+    def _svcms_check_transition(self, action):  # pylint: disable=missing-return; the parent returns None
         super()._svcms_check_transition(action)
         if action == "refund":
             self._check_refund_rights()

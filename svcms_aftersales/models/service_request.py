@@ -384,7 +384,7 @@ class SvcmsServiceRequest(models.Model):
         customers = handled.partner_id.commercial_partner_id
         return self.filtered(lambda request: request.partner_id.commercial_partner_id in customers)
 
-    def _compute_access_url(self):  # pylint: disable=missing-return (the parent returns None)
+    def _compute_access_url(self):  # pylint: disable=missing-return; the parent returns None
         super()._compute_access_url()
         for request in self:
             request.access_url = f"/my/service-requests/{request.id}"

@@ -57,7 +57,7 @@ class TestDemoRoles(HttpCase):
         action = menu.action.sudo()
         env = self.env(user=user, context={"lang": "zh_CN", "tz": "Asia/Shanghai"})
         context = {**env.context, **self._eval(action.context, user)}
-        model = env[action.res_model].with_context(context)
+        model = env[action.res_model].with_context(**context)
         model.check_access("read")
         modes = [mode for mode in (action.view_mode or "list").split(",") if mode in ("list", "kanban", "form")]
         views = model.get_views([(False, mode) for mode in modes] + [(False, "search")])["views"]

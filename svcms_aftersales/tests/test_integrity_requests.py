@@ -180,7 +180,7 @@ class TestRequestWorkflowIntegrity(RequestIntegrityData, AftersalesRequestsCase)
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.tech_user)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"signature": SIGNATURE})
         )
         self.assertEqual(wizard.signed_by, self.customer.name)
@@ -447,7 +447,7 @@ class TestMaintenanceVisitIntegrity(OperationsCase):
 
         def prepare(plan, lot, partner, due_date):
             if plan.id in broken_ids:
-                raise UserError("产品资料不完整")
+                raise UserError("产品资料不完整")  # pylint: disable=translation-required; a test double
             return original(plan, lot, partner, due_date)
 
         Plan = self.env["svcms.maintenance.plan"]

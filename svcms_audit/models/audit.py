@@ -219,7 +219,7 @@ class SvcmsAudit(models.Model):
         return result
 
     # ------------------------------------------------------------------ approval: the lead auditor's own user
-    def _svcms_check_transition(self, action):  # pylint: disable=missing-return (the parent returns None)
+    def _svcms_check_transition(self, action):  # pylint: disable=missing-return; the parent returns None
         super()._svcms_check_transition(action)
         if action == "approve":
             for audit in self.sudo():

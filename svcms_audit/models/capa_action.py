@@ -177,7 +177,7 @@ class SvcmsCapaAction(models.Model):
         return actions
 
     # ------------------------------------------------------------------ guard extension
-    def _svcms_check_transition(self, action):  # pylint: disable=missing-return (the parent returns None)
+    def _svcms_check_transition(self, action):  # pylint: disable=missing-return; the parent returns None
         super()._svcms_check_transition(action)
         if action == "done" and not self.env.user.has_group(MANAGER_GROUP):
             foreign = self.filtered(lambda a: a.owner_id != self.env.user)

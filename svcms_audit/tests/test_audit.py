@@ -157,7 +157,7 @@ class TestAuditChecklist(AuditFixtures):
         audit.with_user(self.user_auditor).action_generate_checklist()
         line = audit.line_ids
         action = line.with_user(self.user_auditor).action_draw_sample()
-        Wizard = self.env["svcms.audit.sample.wizard"].with_user(self.user_auditor).with_context(action["context"])
+        Wizard = self.env["svcms.audit.sample.wizard"].with_user(self.user_auditor).with_context(**action["context"])
         self.assertIn("svcms.complaint", dict(Wizard._selection_res_model()))
         self.assertNotIn("svcms.audit", dict(Wizard._selection_res_model()))
         year = self.today.year - 5  # before the demo data

@@ -253,7 +253,7 @@ class SvcmsComplaint(models.Model):
             complaint.acknowledged_on_time = (complaint.id, "first_response") in met
             complaint.closed_on_time = (complaint.id, "resolution") in met
 
-    def _compute_access_url(self):  # pylint: disable=missing-return (the parent returns None)
+    def _compute_access_url(self):  # pylint: disable=missing-return; the parent returns None
         super()._compute_access_url()
         for complaint in self:
             complaint.access_url = f"/my/complaints/{complaint.id}"

@@ -527,6 +527,8 @@ class SvcmsDocument(models.Model):
         documents = super().create(vals_list)
         for document, commands in zip(documents, reader_commands, strict=True):
             if commands is not None:
+                # deliberately the parent's write: this record's own write() checks do not apply here
+                # pylint: disable-next=super-method-mismatch
                 super(SvcmsDocument, document.sudo()).write({"reader_employee_ids": commands})
         return documents
 
@@ -547,7 +549,7 @@ class SvcmsDocument(models.Model):
             self.filtered(lambda d: d.state == "effective")._request_acknowledgements()
         return result
 
-    def _svcms_check_unlocked(self, names):  # pylint: disable=missing-return (the parent returns None)
+    def _svcms_check_unlocked(self, names):  # pylint: disable=missing-return; the parent returns None
         try:
             super()._svcms_check_unlocked(names)
         except UserError as error:
@@ -612,7 +614,7 @@ class SvcmsDocument(models.Model):
 
     # ------------------------------------------------------------------ workflow
 
-    def _svcms_check_transition(self, action):  # pylint: disable=missing-return (the parent returns None)
+    def _svcms_check_transition(self, action):  # pylint: disable=missing-return; the parent returns None
         """The mixin's guard, plus who the revision designates as its reviewers and approver."""
         super()._svcms_check_transition(action)
         user = self.env.user

@@ -35,7 +35,7 @@ class ResConfigSettings(models.TransientModel):
             values[field_name] = self.env[model_name]._svcms_separation_enabled()
         return values
 
-    def set_values(self):  # pylint: disable=missing-return (the parent returns None)
+    def set_values(self):  # pylint: disable=missing-return; the parent returns None
         super().set_values()
         params = self.env["ir.config_parameter"].sudo()
         for field_name, model_name in self._svcms_separation_settings().items():

@@ -292,7 +292,7 @@ class TestKpiMeasurement(SvcmsKpiCommon):
     def test_record_measurement_through_the_form(self):
         kpi = self._manual(owner_id=self.owner.id)
         action = kpi.with_user(self.owner).action_record_measurement()
-        form = Form(self.env["svcms.kpi.measurement"].with_user(self.owner).with_context(action["context"]))
+        form = Form(self.env["svcms.kpi.measurement"].with_user(self.owner).with_context(**action["context"]))
         form.value = 93.5
         measurement = form.save()
         self.assertEqual(measurement.period_start, kpi.next_period_start - relativedelta(months=1))

@@ -113,7 +113,7 @@ class SvcmsSlaReportExport(models.TransientModel):
         percent = workbook.add_format({"num_format": "0.0"})
         hours = workbook.add_format({"num_format": "0.00"})
         title = workbook.add_format({"bold": True, "font_size": 14})
-        # pylint: disable=prefer-env-translation  (false positive: _ is self.env._ in this method)
+        # pylint: disable=prefer-env-translation; false positive: _ is self.env._ in this method
         _ = self.env._
         headers = [_("Total"), _("Met"), _("Breached"), _("Compliance (%)"), _("Target (Hours)"), _("Excluded")]
         sheets = [

@@ -269,7 +269,7 @@ class SvcmsIncident(models.Model):
             incident.impact_customer_ids = Partner.browse(impact["customers"]).exists()
             incident.impact_ci_ids = Ci.browse(impact["cis"]).exists()
 
-    def _compute_access_url(self):  # pylint: disable=missing-return (the parent returns None)
+    def _compute_access_url(self):  # pylint: disable=missing-return; the parent returns None
         super()._compute_access_url()
         for incident in self:
             incident.access_url = f"/my/incidents/{incident.id}"

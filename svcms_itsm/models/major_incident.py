@@ -123,7 +123,7 @@ class SvcmsMajorIncident(models.Model):
 
     # ------------------------------------------------------------------ workflow
 
-    def _svcms_check_transition(self, action):  # pylint: disable=missing-return (the parent returns None)
+    def _svcms_check_transition(self, action):  # pylint: disable=missing-return; the parent returns None
         super()._svcms_check_transition(action)
         if action == "complete_review" and not self.env.user.has_group(MANAGER_GROUP):
             others = self.filtered(lambda major: major.manager_id != self.env.user)

@@ -184,7 +184,7 @@ class SvcmsServiceFulfilment(models.Model):
             request.task_count = len(request.task_ids)
             request.task_done_count = len(request.task_ids.filtered("done"))
 
-    def _compute_access_url(self):  # pylint: disable=missing-return (the parent returns None)
+    def _compute_access_url(self):  # pylint: disable=missing-return; the parent returns None
         super()._compute_access_url()
         for request in self:
             request.access_url = f"/my/it-requests/{request.id}"
@@ -240,7 +240,7 @@ class SvcmsServiceFulfilment(models.Model):
         return True
 
     # ------------------------------------------------------------------ the approver
-    def _svcms_check_transition(self, action):  # pylint: disable=missing-return (the parent returns None)
+    def _svcms_check_transition(self, action):  # pylint: disable=missing-return; the parent returns None
         super()._svcms_check_transition(action)
         if action in ("approve", "reject"):
             self._svcms_check_approver()

@@ -322,7 +322,7 @@ class SvcmsServiceReport(models.Model):
         """Rows of the report (label, values per period) from the snapshot, shared by PDF and XLSX."""
         self.ensure_one()
         data = self.snapshot or {}
-        # pylint: disable=prefer-env-translation  (false positive: _ is self.env._ in this method)
+        # pylint: disable=prefer-env-translation; false positive: _ is self.env._ in this method
         _ = self.env._
         rows = []
 
