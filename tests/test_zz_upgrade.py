@@ -48,6 +48,7 @@ USER_EDITS = [
     ("svcms_itsm.ir_cron_recurring_incidents", "interval_number", 2, None),
     ("svcms_audit.mail_activity_nc_actions", "delay_count", 14, None),
     ("svcms_base.clause_iso20000_4_1", "name", "理解组织及其环境（本公司译法）", "zh_CN"),
+    ("svcms_base.menu_svcms_overview", "name", "总览（本公司）", "zh_CN"),
 ]
 
 
@@ -173,7 +174,10 @@ def _snapshot(env):
                 params.append(tuple(ids) or (0,))
             cr.execute(query, params)
             translations.update({(model_name, fname, rid): value for rid, value in cr.fetchall()})
-    return {"states": states, "counts": counts, "xmlids": xmlids, "translations": translations}
+    # installed, and with demo data (Odoo marks a module "without demo" when its demo data fails to reload)
+    cr.execute("SELECT name, state, demo FROM ir_module_module WHERE name IN %s", [SVCMS_MODULES])
+    modules = {name: (state, demo) for name, state, demo in cr.fetchall()}
+    return {"states": states, "counts": counts, "xmlids": xmlids, "translations": translations, "modules": modules}
 
 
 def _edited_values(env):
@@ -238,6 +242,8 @@ def test_upgrade_keeps_user_data(odoo_env):
     import odoo
 
     env0 = odoo_env
+    states = dict(env0["ir.module.module"].search([("name", "in", SVCMS_MODULES)]).mapped(lambda m: (m.name, m.state)))
+    assert states == dict.fromkeys(SVCMS_MODULES, "installed"), f"needs every svcms addon installed, found {states}"
     # the shared fixture cursor may hold locks from earlier tests (its transaction is rolled back at the end
     # anyway): release them, the upgrade alters tables
     env0.cr.rollback()
@@ -285,7 +291,7 @@ def test_upgrade_keeps_user_data(odoo_env):
         assert (
             not back and not env[deleted_model].browse(deleted_id).exists()
         ), f"the deleted demo record {DELETED_DEMO} was recreated by the upgrade"
-        for what in ("states", "counts", "xmlids", "translations"):
+        for what in ("modules", "states", "counts", "xmlids", "translations"):
             changed, added, n_changed, n_added = _diff(before[what], after[what])
             assert not changed and not added, (
                 f"the upgrade changed {what}: {n_changed} changed/lost, {n_added} added\n"
