@@ -10,11 +10,13 @@ manager after the breach) and many computed KPIs with months to measure, then fo
 2. as soon as a first batch is committed, kills that process with SIGKILL;
 3. checks that nothing is half-written: every breached line has its state and breach time, every
    escalation level has its activity, every KPI has all its periods measured or none;
-4. runs the scheduled action again to the end and checks that the work is complete, each breach flagged
+4. runs the scheduled action again (as the scheduler's next runs would: each run stops after 10
+   batches or its time) until the work is done and checks that the work is complete, each breach flagged
    once, each escalation sent once, each measurement recorded once.
 
 The same file is the script the child ``odoo shell`` processes run (``SVCMS_FAULT_STEP``).
-Environment: SVCMS_FAULT_LINES (default 4000), SVCMS_FAULT_KPIS (default 1500).
+Environment: SVCMS_FAULT_LINES (default 20000: the breach cron works in batches of 5000),
+SVCMS_FAULT_KPIS (default 1500).
 """
 
 import json
@@ -114,11 +116,7 @@ def _child(env):
     elif STEP in ("run_sla", "run_kpi"):
         xmlid = {"run_sla": "svcms_base.ir_cron_sla_check_deadlines", "run_kpi": "svcms_base.ir_cron_kpi_measurements"}
         cron = env.ref(xmlid[STEP])
-        env.cr.execute(
-            "SELECT id, cron_name, ir_actions_server_id, user_id, lastcall, active, timed_out_counter,"
-            " failure_count, first_failure_date FROM ir_cron WHERE id = %s",
-            [cron.id],
-        )
+        env.cr.execute("SELECT *, 0 AS timed_out_counter FROM ir_cron WHERE id = %s", [cron.id])
         job = env.cr.dictfetchone()
         env.cr.commit()
         type(cron)._run_job(job)  # the cron runner's own loop: batches, progress committed after each
@@ -159,7 +157,7 @@ if STEP and "env" in globals():
 
 
 # ---------------------------------------------------------------------------- driver
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(globals().get("__file__", "bench/x")).resolve().parent.parent  # no __file__ in odoo shell
 MARK = "## Faults: two cron workers, SIGKILL mid-batch"
 
 
@@ -193,7 +191,7 @@ def main():
     params, cluster = database_server()
     db = f"svcms_faults_{os.getpid()}"
     sizes = {
-        "SVCMS_FAULT_LINES": os.environ.get("SVCMS_FAULT_LINES", "4000"),
+        "SVCMS_FAULT_LINES": os.environ.get("SVCMS_FAULT_LINES", "20000"),
         "SVCMS_FAULT_KPIS": os.environ.get("SVCMS_FAULT_KPIS", "1500"),
     }
     rows = []
@@ -222,10 +220,15 @@ def main():
             child.communicate()
             killed_at = time.monotonic() - started
             after_kill = _result(_shell(odoo_cmd, src, params, db, "check"))
-            started = time.monotonic()
-            _result(_shell(odoo_cmd, src, params, db, step))
-            rerun = time.monotonic() - started
-            final = _result(_shell(odoo_cmd, src, params, db, "check"))
+            # the next runs of the scheduler: each stops after 10 batches or its time, until all is done
+            started, runs = time.monotonic(), 0
+            while runs < 20:
+                _result(_shell(odoo_cmd, src, params, db, step))
+                runs += 1
+                final = _result(_shell(odoo_cmd, src, params, db, "check"))
+                if _complete(step, final):
+                    break
+            rerun = (time.monotonic() - started, runs)
             rows.append((label, killed, killed_at, after_kill, rerun, final))
             print(label, "killed" if killed else "NOT KILLED (finished first)", after_kill, final, flush=True)
     finally:
@@ -234,6 +237,12 @@ def main():
             cluster.stop_if_idle()
     ok = _report(rows, sizes)
     sys.exit(0 if ok else 1)
+
+
+def _complete(step, result):
+    if step == "run_sla":
+        return result["breached"] == result["lines"] == result["escalated"] == result["escalation_activities"]
+    return result["kpis_measured"] == result["kpis"]
 
 
 def _report(rows, sizes):
@@ -252,7 +261,7 @@ def _report(rows, sizes):
         f"after the breach), {sizes['SVCMS_FAULT_KPIS']} computed KPIs with 24 monthly periods each (batches of "
         "100 KPIs).",
         "",
-        "| batch | SIGKILL after | after the kill | half-written | rerun | after the rerun | duplicates |",
+        "| batch | SIGKILL after | after the kill | half-written | next runs | after them | duplicates |",
         "|---|---|---|---|---|---|---|",
     ]
     for label, killed, killed_at, after, rerun, final in rows:
@@ -260,19 +269,19 @@ def _report(rows, sizes):
             half = after["half_breached"] + abs(after["escalated"] - after["escalation_activities"])
             half += final["half_breached"] + abs(final["escalated"] - final["escalation_activities"])
             dup = final["complaints_with_two_escalations"]
-            complete = final["breached"] == final["lines"] == final["escalated"] == final["escalation_activities"]
+            complete = _complete("run_sla", final)
             before = f"{after['breached']}/{after['lines']} breached, {after['escalation_activities']} escalations"
             done = f"{final['breached']}/{final['lines']} breached, {final['escalation_activities']} escalations"
         else:
             half = after["kpis_partly_measured"] + final["kpis_partly_measured"]
             dup = final["duplicate_measurements"]
-            complete = final["kpis_measured"] == final["kpis"]
+            complete = _complete("run_kpi", final)
             before = f"{after['kpis_measured']}/{after['kpis']} KPIs, {after['measurements']} measurements"
             done = f"{final['kpis_measured']}/{final['kpis']} KPIs, {final['measurements']} measurements"
         ok = ok and killed and not half and not dup and complete
         lines.append(
             f"| {label} | {killed_at:.1f} s{'' if killed else ' (finished first)'} | {before} | {half} "
-            f"| {rerun:.1f} s | {done} | {dup} |"
+            f"| {rerun[1]} run(s), {rerun[0]:.1f} s | {done} | {dup} |"
         )
     lines.append("")
     lines.append("Result: " + ("PASS: nothing half-written, the rerun completed the work once." if ok else "FAIL"))
