@@ -4,6 +4,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.addons.svcms_base.models.cron_failure_mixin import take_for_cron
 from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
@@ -192,7 +193,8 @@ class SvcmsMaintenancePlan(models.Model):
             if not self.env.context.get("cron_id"):
                 return created
             time_left = self.env["ir.cron"]._commit_progress(plans_done, remaining=remaining)
-            if not remaining or time_left <= 0:
+            if not remaining or time_left <= 0 or not (plans_done or requests):
+                # nothing done: the pending plans are another worker's (or failed today)
                 return created
 
     @api.model
@@ -207,6 +209,8 @@ class SvcmsMaintenancePlan(models.Model):
         for plan in self.search(self._cron_pending_domain(), order="id"):
             if len(created) >= batch_size:
                 break
+            if not take_for_cron(plan):  # another worker is generating (or has generated) its visits
+                continue
             try:
                 with self.env.cr.savepoint():
                     requests, remaining = plan._generate_visits(limit=batch_size - len(created))

@@ -2,6 +2,7 @@ import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.addons.svcms_base.models.cron_failure_mixin import take_for_cron
 from odoo.addons.svcms_base.models.workflow_mixin import Transition
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
@@ -158,7 +159,7 @@ class SvcmsReturnVisit(models.Model):
         domain = self._missed_domain() & Domain("id", "not in", list(skip_ids))
         visits = self.sudo().search(domain, limit=batch_size, order="cron_failure_count, planned_date, id")
         done = 0
-        for visit in visits:
+        for visit in take_for_cron(visits):  # a visit another worker is marking is its business
             try:
                 with self.env.cr.savepoint():
                     visit._svcms_transition("miss")

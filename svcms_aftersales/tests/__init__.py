@@ -24,3 +24,4 @@ from . import test_return_scan
 from . import test_integration_api
 from . import test_readonly_routes
 from . import test_team_assignment_requests
+from . import test_cron_concurrency_visits

@@ -9,6 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import SQL
 
+from .cron_failure_mixin import take_for_cron
 from .workflow_mixin import Transition
 
 _logger = logging.getLogger(__name__)
@@ -797,7 +798,8 @@ class SvcmsDocument(models.Model):
         ]
         documents = self.sudo().search(domain, limit=batch_size, order="review_reminder_date, id")
         failed = self.browse()
-        for document in documents:
+        # only the documents this worker takes: never two review activities from two workers
+        for document in take_for_cron(documents):
             try:
                 with self.env.cr.savepoint():
                     document._schedule_periodic_review_activities()

@@ -9,6 +9,10 @@ class MailActivityMixin(models.AbstractModel):
         open yet, all created at once. ``values_of(record)`` gives the activity's ``user_id``, ``summary`` and
         optionally ``date_deadline`` (default today), or ``None`` to skip the record.
 
+        Two workers: the crons call this inside ``_svcms_cron_process``, which processes only the records
+        the worker took (``take_for_cron``), so the check of open activities cannot race with the other
+        worker's creation.
+
         :return: the records that got an activity
         """
         if not self:

@@ -670,7 +670,9 @@ class SvcmsSlaLine(models.Model):
         """Flag breaches and send due warnings and escalations, in bounded batches.
 
         Every batch is a locked (SKIP LOCKED) set-based statement, so two workers never take the
-        same lines; flags on the lines make every notification go out exactly once. Each batch of
+        same lines; flags on the lines make every notification go out exactly once. A line flagged by a
+        worker that committed after this transaction began fails to lock (REPEATABLE READ): this run
+        stops with a serialization failure, and the next run sees the flag (test_cron_concurrency.py). Each batch of
         notifications runs in a savepoint: when it fails, its lines are retried one by one, each in
         its own savepoint, so one broken line is logged, counted on the line and skipped while the
         others are sent (see ``_sla_notify_failed``).

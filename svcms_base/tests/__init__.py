@@ -26,3 +26,4 @@ from . import test_pictures
 from . import test_evidence
 from . import test_server_messages_lang
 from . import test_team_assignment
+from . import test_cron_concurrency

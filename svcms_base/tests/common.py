@@ -3,16 +3,22 @@
 - ``SlaCase``: calendars, customers, an SLA policy factory and complaints (SLA engine, complaints);
 - ``SvcmsTrainingCase``: a small after-sales team, a certifying course and a competence requirement
   (training, competence);
-- ``DocumentCommon``: a management system, document users and helpers (controlled documents, manual).
+- ``DocumentCommon``: a management system, document users and helpers (controlled documents, manual);
+- ``committed_env`` / ``run_workers``: committed data and two cron workers at once (cron concurrency).
 """
 
+import threading
+from contextlib import closing, contextmanager
 from datetime import datetime
 
 import pytz
 from dateutil.relativedelta import relativedelta
+from psycopg2.errors import SerializationFailure
 
-from odoo import fields
+from odoo import SUPERUSER_ID, api, fields
 from odoo.fields import Command
+from odoo.orm.environments import Transaction
+from odoo.sql_db import db_connect
 from odoo.tests import Form, TransactionCase, new_test_user
 
 
@@ -248,3 +254,79 @@ class DocumentCommon(TransactionCase):
 
 # the smallest PDF a portal upload check accepts
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+# ---------------------------------------------------------------- two cron workers at once
+
+# Two cron workers at once, for the concurrency tests (no test of its own).
+#
+# A TransactionCase's cursor never commits and its data is invisible to other connections, so these
+# tests set up COMMITTED data through their own connections (``committed_env``) and delete it again in a
+# cleanup. ``run_workers`` runs a function in N threads, each with its own database connection (not the
+# registry's test cursor): each takes its REPEATABLE READ snapshot, then all start together (a barrier),
+# run the function and commit. A worker that fails to serialize rolls back and runs again, as the cron
+# scheduler's next call would; the number of such retries is returned per worker.
+#
+# The environments are built on the registry object itself: post-install tests run while the loading
+# thread holds ``Registry._lock``, so ``Registry(dbname)`` (what ``api.Environment`` calls for a fresh
+# cursor) would block the worker threads forever.
+
+
+def _env(registry, cr, context):
+    cr.transaction = Transaction(registry)
+    return api.Environment(cr, SUPERUSER_ID, context)
+
+
+@contextmanager
+def committed_env(registry, context=None):
+    """An environment on a connection of its own, committed at the end (rolled back on error)."""
+    with closing(db_connect(registry.db_name).cursor()) as cr:
+        env = _env(registry, cr, dict(context or {}, tracking_disable=True))
+        try:
+            yield env
+            env.flush_all()
+            cr.commit()
+        except BaseException:
+            cr.rollback()
+            raise
+
+
+def run_workers(registry, function, workers=2, max_retries=3):
+    """Run ``function(env)`` in ``workers`` threads at once; return the retries of each worker."""
+    barrier = threading.Barrier(workers)
+    retries = [0] * workers
+    errors = []
+
+    def work(index):
+        try:
+            first = True
+            while True:
+                with closing(db_connect(registry.db_name).cursor()) as cr:
+                    cr.execute("SELECT 1")  # the snapshot: taken before any worker commits
+                    if first:
+                        first = False
+                        barrier.wait(timeout=60)
+                    env = _env(registry, cr, {})
+                    try:
+                        function(env)
+                        env.flush_all()
+                        cr.commit()
+                        return
+                    except SerializationFailure:
+                        cr.rollback()
+                        retries[index] += 1
+                        if retries[index] > max_retries:
+                            raise
+        except Exception as error:  # noqa: BLE001 - re-raised in the test's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(index,), name=f"svcms-cron-{index}") for index in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    if any(thread.is_alive() for thread in threads):
+        raise AssertionError("a cron worker is still running after 120 s (blocked?)")
+    if errors:
+        raise errors[0]
+    return retries

@@ -370,7 +370,12 @@ class SvcmsProblem(models.Model):
 
     @api.model
     def _cron_detect_recurring_incidents(self):
-        """Scheduled action: propose a problem for each group of recurring incidents."""
+        """Scheduled action: propose a problem for each group of recurring incidents.
+
+        Safe with two workers: linking UPDATEs the incidents ``WHERE problem_id IS NULL``; a second worker that
+        grouped the same incidents waits for the first one's row locks, then fails to serialize (REPEATABLE
+        READ) and rolls back with the problems it proposed, so each group gets one problem.
+        """
         self._svcms_detect_recurring_incidents()
         return True
 
