@@ -7,11 +7,14 @@ after a warm-up call: a compute doing one query per record makes the second coun
 """
 
 import logging
+import re
 from collections import Counter
 from unittest.mock import patch
 
+from dateutil.relativedelta import relativedelta
 from lxml import etree
 
+from odoo.fields import Domain
 from odoo.sql_db import Cursor
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
@@ -37,13 +40,100 @@ EXCLUDED_GROUPS = (
 # x2many widgets that show the linked records' names (the client asks for their display_name)
 TAG_WIDGETS = ("many2many_tags", "many2many_avatar_user", "many2many_avatar_employee", "many2many_tags_avatar")
 
-# Views whose records the test cannot make, by view xml id, each with its reason. The test asserts that this
-# list stays short and that every entry still names an existing view that still cannot be covered.
-UNCOVERABLE = {}
+# a parenthesised group of placeholders repeated once per record in ONE query (VALUES lists): kept once, so that
+# the query reads the same for any number of records
+REPEATED_GROUP = re.compile(r"(\([^()]*\))(?:, \1)+")
 
-# Per-model values for models that have too few (demo) records and whose copy() is refused: a function of the
-# environment (superuser) and an index returning the values of one new record.
-FACTORIES = {}
+# The groups of the user measuring the views of some Odoo models the svcms addons show or extend: those lists show
+# stock quantities, which only stock users may read (an after-sales manager without stock rights gets an
+# AccessError there, whatever the query count).
+READER_GROUPS = {
+    "stock.lot": ("svcms_aftersales.group_aftersales_manager", "stock.group_stock_user"),
+    "product.template": ("svcms_aftersales.group_aftersales_manager", "stock.group_stock_user"),
+}
+
+
+def _older(record, index):
+    """Values of a copy of ``record`` moved ``index + 1`` years back (for records unique per year or period)."""
+    years = relativedelta(years=index + 1)
+    values = {}
+    for name, field in record._fields.items():
+        if not field.store or field.compute or field.related or not record[name]:
+            continue
+        if field.type in ("date", "datetime"):
+            values[name] = record[name] - years
+        elif field.type == "integer" and name == "year":
+            values[name] = record[name] - index - 1
+    return values
+
+
+def _renamed(record, index):
+    """Values of a copy of ``record`` with other codes and names (for records unique by code or name)."""
+    values = {}
+    for name, field in record._fields.items():
+        if field.type == "char" and field.store and not field.compute and not field.related and record[name]:
+            if name in ("code", "name", "reference") or name.endswith("_code"):
+                values[name] = f"{record[name]}-Q{index}"
+    return values
+
+
+def _unused(field_name):
+    """A copier for records unique per ``field_name`` (a many2one): the copy refers to a record no other does."""
+
+    def copy(env, index, source):
+        records = env[source._name].with_context(active_test=False)
+        taken = records.search([(field_name, "!=", False)])[field_name]
+        unused = Domain("id", "not in", taken.ids) & Domain(taken._check_company_domain(source.company_id))
+        other = taken.search(unused, limit=1)
+        return source.copy({field_name: other.id})
+
+    return copy
+
+
+def _new_workload_row(env, index, source):
+    """A row of the workload report is an agreement's period: an SLA line of an earlier month makes one (for
+    another record: an SLA line is unique per record and metric)."""
+    line = env["svcms.sla.line"].search([("agreement_id", "=", source.agreement_id.id)], limit=1)
+    months = relativedelta(months=index + 1)
+    return line.copy({"request_datetime": line.request_datetime - months, "res_id": line.res_id + 100000 + index})
+
+
+def _in_new_company(env, index, source):
+    """A new record in a new company, for records unique per company (the measuring user is given the company;
+    a copy would keep links to records of the first company)."""
+    company = env["res.company"].create({"name": f"查询计数测试公司 {index}"})
+    return source.create({"name": f"{source.name} {index}", "company_id": company.id})
+
+
+def _new_ci_impact(env, index, source):
+    """Impact lines are made by the impact analysis (a transient model): one line per CI."""
+    return env["svcms.ci.impact"].create({"ci_id": env["svcms.ci"].search([], offset=index, limit=1).id})
+
+
+# Models whose records copy() cannot multiply (a unique key that is no code, name or period, a report on SQL,
+# a transient model): a function (superuser environment, index, an existing record or nothing) making one more.
+SEEDERS = {
+    "svcms.major.incident": _unused("incident_id"),
+    "svcms.customer.relationship": _unused("partner_id"),
+    "svcms.technician": _unused("employee_id"),
+    "svcms.recall.line": _unused("partner_id"),
+    "svcms.sla.workload.report": _new_workload_row,
+    "svcms.ci.impact": _new_ci_impact,
+    "svcms.change.policy": _in_new_company,
+}
+
+# Models of which fewer than 2N records can be made, measured with pages of fewer records (at least one and two:
+# a query made per record is still made twice on the larger page), each with its reason. The test asserts that
+# exactly these models need it.
+SMALL_PAGES = {}
+
+# Fields of Odoo's own models computed by Odoo one record at a time, left out of the measured specification:
+# (model, field): reason. Not svcms code; the test asserts each is still in its view.
+ODOO_FIELDS = {
+    # stock/models/stock_lot.py _compute_partner_ids sorts each lot's delivery pickings by date_done: the
+    # pickings of each lot are read apart (its browse() prefetches only that lot's pickings)
+    ("stock.lot", "partner_ids"): "Odoo's stock reads the delivery pickings of each lot apart",
+}
 
 
 @tagged("post_install", "-at_install")
@@ -52,6 +142,8 @@ class TestViewQueryCounts(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.users = {}
+        cls.small_pages = set()
+        cls.odoo_fields = set()
 
     # ------------------------------------------------------------------ which views
     def _views(self):
@@ -74,31 +166,32 @@ class TestViewQueryCounts(TransactionCase):
     # ------------------------------------------------------------------ who reads
     def _reader(self, model):
         """A non-admin user who may read ``model``: its addon's manager if that may, else the least privileged."""
+        if model in READER_GROUPS:
+            return self._user(READER_GROUPS[model])
         accesses = self.env["ir.model.access"].search([("model_id.model", "=", model), ("perm_read", "=", True)])
         reading = accesses.mapped("group_id")
         if accesses.filtered(lambda a: not a.group_id):
             reading |= self.env.ref("base.group_user")
-        excluded = self.env["res.groups"].browse([self.env.ref(x).id for x in EXCLUDED_GROUPS])
         module = self.env[model]._original_module
         order = [MANAGER_GROUPS[module]] if module in MANAGER_GROUPS else []
         order += [g for g in MANAGER_GROUPS.values() if g not in order]
         for xmlid in order:
-            group = self.env.ref(xmlid)
-            if group.all_implied_ids & reading:
-                return self._user(group)
+            if self.env.ref(xmlid).all_implied_ids & reading:
+                return self._user((xmlid,))
+        excluded = self.env["res.groups"].browse([self.env.ref(x).id for x in EXCLUDED_GROUPS])
         candidates = (reading - excluded).sorted(lambda g: (len(g.all_implied_ids), g.id))
         self.assertTrue(candidates, f"{model}: no non-admin group may read it")
-        return self._user(candidates[0])
+        return self._user((candidates[0].get_external_id()[candidates[0].id],))
 
-    def _user(self, group):
-        if group not in self.users:
-            login = f"view_queries_{group.id}"
-            self.users[group] = new_test_user(self.env, login=login, groups=group.get_external_id()[group.id])
-        return self.users[group]
+    def _user(self, groups):
+        if groups not in self.users:
+            login = f"view_queries_{len(self.users)}"
+            self.users[groups] = new_test_user(self.env, login=login, groups=",".join(groups))
+        return self.users[groups]
 
     # ------------------------------------------------------------------ what the client asks
     def _specification(self, model, view, view_type, user):
-        result = self.env[model].with_user(user).get_views([(view.id, view_type)])
+        result = self._as(self.env[model], user).get_views([(view.id, view_type)])
         arch = etree.fromstring(result["views"][view_type]["arch"])
         fields = self.env[model]._fields
         spec = {}
@@ -107,9 +200,13 @@ class TestViewQueryCounts(TransactionCase):
                 continue  # a field of an inline sub-view
             name = node.get("name")
             field = fields[name]
-            if field.type == "many2one" or (field.type in ("many2many", "one2many") and (
-                field.type == "many2many" or node.get("widget") in TAG_WIDGETS
-            )):
+            if (model, name) in ODOO_FIELDS:
+                self.odoo_fields.add((model, name))
+                continue
+            if field.type == "many2one" or (
+                field.type in ("many2many", "one2many")
+                and (field.type == "many2many" or node.get("widget") in TAG_WIDGETS)
+            ):
                 spec[name] = {"fields": {"display_name": {}}}
             else:
                 spec.setdefault(name, {})
@@ -117,30 +214,46 @@ class TestViewQueryCounts(TransactionCase):
 
     # ------------------------------------------------------------------ records
     def _ensure_records(self, model, user, count):
+        """Make records (as superuser) until ``user`` sees ``count``; return how many the user sees."""
         Model = self.env[model].with_context(active_test=False)
-        visible = Model.with_user(user).search([], limit=count)
-        missing = count - len(visible)
-        index = 0
-        while missing > 0:
-            if model in FACTORIES:
-                Model.create(FACTORIES[model](self.env, index))
-            elif visible:
-                source = visible[index % len(visible)]
+        visible = Model.browse(self._as(Model, user).search([], limit=count).ids)
+        errors = []
+        for index in range(3 * count):
+            if self._as(Model, user).search_count([]) >= count:
+                break
+            source = visible[index % len(visible)] if visible else Model
+            attempts = (
+                [SEEDERS[model]]
+                if model in SEEDERS
+                else [
+                    lambda env, index, source: source.copy(),
+                    lambda env, index, source: source.copy(_renamed(source, index)),
+                    lambda env, index, source: source.copy(_older(source, index)),
+                    lambda env, index, source: source.copy({**_renamed(source, index), **_older(source, index)}),
+                ]
+            )
+            for attempt in attempts:
+                if not source and model not in SEEDERS:
+                    errors.append(f"no {model} record {user.login} can read to copy")
+                    break
                 try:
                     with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
-                        Model.browse(source.id).copy()
-                except Exception as error:  # noqa: BLE001 - reported with the model's name
-                    raise AssertionError(f"{model}: copy() refused ({error}); give it a factory") from error
+                        made = attempt(self.env, index, source)
+                        if "company_id" in made._fields and made.company_id not in user.company_ids:
+                            user.company_ids |= made.company_id  # the user works in every company
+                    break
+                except Exception as error:  # noqa: BLE001 - the next way is tried, the errors are reported
+                    errors.append(f"{type(error).__name__}: {str(error).splitlines()[0]}")
             else:
-                raise AssertionError(f"{model}: no record {user.login} can read to copy; give it a factory")
-            index += 1
-            missing -= 1
-            if index > 3 * count:
-                break
+                break  # no way made one: no use trying again
         self.env.flush_all()
-        return Model.with_user(user).search_count([])
+        return self._as(Model, user).search_count([]), errors
 
-    # ------------------------------------------------------------------ counting
+    @staticmethod
+    def _as(Model, user):
+        """``Model`` as ``user`` with all their companies selected, as the web client sends it."""
+        return Model.with_user(user).with_context(allowed_company_ids=user.company_ids.ids)
+
     def _queries(self, Model, spec, order, offset, limit):
         """The queries (SQL without parameters) of the page the web client asks for, and its length."""
         self.env.flush_all()
@@ -149,7 +262,8 @@ class TestViewQueryCounts(TransactionCase):
         execute = Cursor.execute
 
         def logged(cr, query, params=None, log_exceptions=None):
-            queries.append(" ".join((query.code if isinstance(query, SQL) else query).split()))
+            text = " ".join((query.code if isinstance(query, SQL) else query).split())
+            queries.append(REPEATED_GROUP.sub(r"\1", text))  # one VALUES row for all records: one query
             return execute(cr, query, params, log_exceptions)
 
         with patch.object(Cursor, "execute", logged), patch("random.random", lambda: 1):
@@ -164,27 +278,27 @@ class TestViewQueryCounts(TransactionCase):
         pages of demo data are not alike): comparing with each half, query by query, tells the two apart.
         """
         model = view.model
-        visible = self._ensure_records(model, user, 2 * N)
-        self.assertGreaterEqual(visible, 2 * N, f"{user.login} sees only {visible} {model} records")
+        visible, errors = self._ensure_records(model, user, 2 * N)
+        size = N if visible >= 2 * N else visible // 2
+        if size < N:
+            self.assertIn(model, SMALL_PAGES, f"{user.login} sees {visible} records, no more could be made: {errors}")
+            self.assertGreaterEqual(size, 1, f"{user.login} sees {visible} records, no more could be made: {errors}")
+            self.small_pages.add(model)
         spec, order = self._specification(model, view, view_type, user)
-        Model = self.env[model].with_user(user)
-        self._queries(Model, spec, order, 0, 2 * N)  # warm-up: caches of access rights, rules, views
-        first, first_len = self._queries(Model, spec, order, 0, N)
-        second, second_len = self._queries(Model, spec, order, N, N)
-        whole, whole_len = self._queries(Model, spec, order, 0, 2 * N)
-        self.assertEqual((first_len, second_len, whole_len), (N, N, 2 * N), "the pages are not of N, N, 2N records")
+        Model = self._as(self.env[model], user)
+        self._queries(Model, spec, order, 0, 2 * size)  # warm-up: caches of access rights, rules, views
+        first, first_len = self._queries(Model, spec, order, 0, size)
+        second, second_len = self._queries(Model, spec, order, size, size)
+        whole, whole_len = self._queries(Model, spec, order, 0, 2 * size)
+        self.assertEqual((first_len, second_len, whole_len), (size, size, 2 * size), "pages of unexpected sizes")
         halves = first | second  # Counter union: the larger count of each query
         growth = whole - halves  # Counter difference: only what the whole page repeats more often
         return growth, first.total(), second.total(), whole.total()
 
     def test_query_count_independent_of_page_size(self):
-        uncovered = set(UNCOVERABLE)
         problems, checked = [], []
         for view, view_type in self._views():
             xmlid = view.get_external_id()[view.id] or f"ir.ui.view,{view.id}"
-            if xmlid in UNCOVERABLE:
-                uncovered.discard(xmlid)
-                continue
             try:
                 user = self._reader(view.model)  # outside the savepoint: users are kept for other views
                 with self.env.cr.savepoint():
@@ -201,6 +315,7 @@ class TestViewQueryCounts(TransactionCase):
             checked.append(xmlid)
         _logger.info("query counts checked on %d views: %s", len(checked), ", ".join(checked))
         self.assertFalse(problems, f"{len(problems)} views fail:\n" + "\n".join(problems))
-        self.assertLessEqual(len(UNCOVERABLE), 5, "too many views left uncovered")
-        self.assertFalse(uncovered, f"allow-listed views that no longer exist: {uncovered}")
+        self.assertEqual(self.small_pages, set(SMALL_PAGES), "SMALL_PAGES lists exactly the models that need it")
+        self.assertLessEqual(len(SMALL_PAGES), 5, "too many models measured on small pages")
+        self.assertEqual(self.odoo_fields, set(ODOO_FIELDS), "ODOO_FIELDS lists only fields still in the views")
         self.assertGreater(len(checked), 100)
