@@ -1,9 +1,17 @@
 """Every SVCMS list view and the overview kanban read a page in a number of queries independent of its size.
 
-For each view the test builds the specification the web client sends (the view's fields; many2one and
-many2many with their `display_name`), makes sure at least 2N+1 records are visible to a non-admin user who
-may read the model, and counts the queries of `web_search_read(limit=N)` and `web_search_read(limit=2N)`
-after a warm-up call: a compute doing one query per record makes the second count larger.
+For each view (every primary list view of an svcms.* model or defined by an svcms addon, the Odoo list views the
+svcms addons add columns to, and the overview kanban of svcms.management.system) the test builds the
+specification the web client sends (the fields of the view as the measuring user gets it; many2one, many2many
+and tag widgets with their `display_name`), makes sure at least 2N records are visible to a non-admin user who
+may read the model (copies of demo records, made as superuser), and records the queries of
+`web_search_read([], spec, limit=N)`, of the next page (`offset=N`) and of `limit=2N`, after a warm-up call.
+
+A query made once per record (or per few records) is made more often on the page of 2N records than on either
+page of N: the test fails on any query text (SQL without its parameters) the large page repeats more often than
+both halves do. Comparing query by query, not totals, lets a page of 2N records read a comodel that only the
+records of one half refer to (demo records are not alike) and still catches every per-record query. The test
+logs the views whose large page needs more queries in total for that reason (they make none per record).
 """
 
 import logging
@@ -296,7 +304,7 @@ class TestViewQueryCounts(TransactionCase):
         return growth, first.total(), second.total(), whole.total()
 
     def test_query_count_independent_of_page_size(self):
-        problems, checked = [], []
+        problems, checked, unlike = [], [], []
         for view, view_type in self._views():
             xmlid = view.get_external_id()[view.id] or f"ir.ui.view,{view.id}"
             try:
@@ -312,8 +320,12 @@ class TestViewQueryCounts(TransactionCase):
                     f"{2 * N}; repeated more often:\n    "
                     + "\n    ".join(f"{count} x {query[:300]}" for query, count in growth.items())
                 )
+            elif whole > max(first, second):
+                # more queries but none repeated: the larger page reads a comodel only one half refers to
+                unlike.append(f"{xmlid} ({first}, {second}, {whole})")
             checked.append(xmlid)
         _logger.info("query counts checked on %d views: %s", len(checked), ", ".join(checked))
+        _logger.info("pages of unlike records (queries of the halves and of the whole page): %s", ", ".join(unlike))
         self.assertFalse(problems, f"{len(problems)} views fail:\n" + "\n".join(problems))
         self.assertEqual(self.small_pages, set(SMALL_PAGES), "SMALL_PAGES lists exactly the models that need it")
         self.assertLessEqual(len(SMALL_PAGES), 5, "too many models measured on small pages")
