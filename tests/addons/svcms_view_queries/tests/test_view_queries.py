@@ -259,8 +259,8 @@ class TestViewQueryCounts(TransactionCase):
 
     @staticmethod
     def _as(Model, user):
-        """``Model`` as ``user`` with all their companies selected, as the web client sends it."""
-        return Model.with_user(user).with_context(allowed_company_ids=user.company_ids.ids)
+        """``Model`` as ``user`` with their language and all their companies selected, as the web client sends it."""
+        return Model.with_user(user).with_context(user.context_get(), allowed_company_ids=user.company_ids.ids)
 
     def _queries(self, Model, spec, order, offset, limit):
         """The queries (SQL without parameters) of the page the web client asks for, and its length."""
