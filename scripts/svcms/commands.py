@@ -183,7 +183,7 @@ LOG_PROBLEM = re.compile(r" (ERROR|CRITICAL) \S+ ")
 
 def run_odoo_tests(src, params, db, mods):
     # the test-only addons of the addons under test are installed (and tested) beside them
-    test_mods = [name for name, tested in TEST_ADDONS.items() if tested in mods]
+    test_mods = [name for name, tested in TEST_ADDONS.items() if set(tested) <= set(mods)]
     tags = os.environ.get("SVCMS_TEST_TAGS") or ",".join(f"/{m}" for m in mods + test_mods)
     log_path = cache_dir() / f"test-{db}.log"
     cmd = odoo_cmd(

@@ -68,7 +68,11 @@ def odoo_src():
 # Test-only addons (e.g. a minimal consumer of the SLA engine): on the addons path and installed only in
 # the throwaway database of `svcms.py test`, never by `make run`.
 TEST_ADDONS_DIR = REPO / "tests" / "addons"
-TEST_ADDONS = {"svcms_sla_test_consumer": "svcms_base"}  # test addon: the addon it tests
+# test addon: the addons it tests (installed when all of them are)
+TEST_ADDONS = {
+    "svcms_sla_test_consumer": ("svcms_base",),
+    "svcms_view_queries": ("svcms_base", "svcms_aftersales", "svcms_audit", "svcms_itsm"),
+}
 
 
 def odoo_cmd(src, db_params, *args, subcommand=None, test_addons=False):

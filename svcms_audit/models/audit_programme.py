@@ -139,16 +139,30 @@ class SvcmsAuditProgramme(models.Model):
     def _covering_audits(self):
         """Audits (not cancelled) of the programme, or of its system whose start lies within its cycle."""
         self.ensure_one()
-        start, end = self._cycle_bounds()
-        domain = Domain("state", "!=", "cancelled") & (
-            Domain("programme_id", "=", self.id)
-            | (
-                Domain("management_system_id", "=", self.management_system_id.id)
+        return self._covering_audits_by_programme()[self.id]
+
+    def _covering_audits_by_programme(self):
+        """{programme id: its covering audits (see ``_covering_audits``)}, in one search for all of ``self``."""
+        bounds = {programme.id: programme._cycle_bounds() for programme in self}
+        domain = Domain("programme_id", "in", self.ids)
+        for programme in self:
+            start, end = bounds[programme.id]
+            domain |= (
+                Domain("management_system_id", "=", programme.management_system_id.id)
                 & Domain("date_start", ">=", start)
                 & Domain("date_start", "<=", end)
             )
-        )
-        return self.env["svcms.audit"].sudo().search(domain)
+        audits = self.env["svcms.audit"].sudo().search(Domain("state", "!=", "cancelled") & domain)
+        return {
+            programme.id: audits.filtered(
+                lambda audit, programme=programme: audit.programme_id.id == programme.id
+                or (
+                    audit.management_system_id.id == programme.management_system_id.id
+                    and bounds[programme.id][0] <= audit.date_start <= bounds[programme.id][1]
+                )
+            )
+            for programme in self
+        }
 
     @api.depends(
         "clause_ids",
@@ -161,14 +175,20 @@ class SvcmsAuditProgramme(models.Model):
     )
     def _compute_coverage(self):
         Clause = self.env["svcms.clause"]
-        for programme in self:
-            if not programme.id or not (programme.clause_ids or programme.process_ids):
-                programme.coverage_warning = False
-                programme.has_coverage_gap = False
-                continue
-            audits = programme._covering_audits()
-            # an audited clause covers its sub-clauses
-            covered = Clause.search([("id", "child_of", audits.clause_ids.ids)]) if audits.clause_ids else Clause
+        checked = self.filtered(lambda programme: programme.id and (programme.clause_ids or programme.process_ids))
+        (self - checked).coverage_warning = False
+        (self - checked).has_coverage_gap = False
+        audits_by_programme = checked._covering_audits_by_programme()
+        # an audited clause covers its (active) sub-clauses: one search for the audited clauses of all programmes
+        audited = self.env["svcms.audit"].union(*audits_by_programme.values()).clause_ids
+        below = Clause.search([("id", "child_of", audited.ids)]) if audited else Clause
+        for programme in checked:
+            audits = audits_by_programme[programme.id]
+            covered = below.filtered(
+                lambda clause, roots=audits.clause_ids: any(
+                    clause.parent_path.startswith(root.parent_path) for root in roots
+                )
+            )
             clauses = programme.clause_ids - covered
             processes = programme.process_ids - audits.process_ids
             messages = []

@@ -141,23 +141,28 @@ class SvcmsSlaAgreement(models.Model):
         )
 
     def _sla_count_requests(self, moment):
-        """Requests already counted in the period of ``moment``: {agreement id: distinct records}."""
-        counts = {}
+        """Requests already counted in the period of ``moment``: {agreement id: distinct records}, in one query."""
+        counts = dict.fromkeys(self.ids, 0)
+        if not self:
+            return counts
         self.env["svcms.sla.line"].flush_model(["agreement_id", "request_datetime", "res_model", "res_id"])
-        for agreement in self:
-            start, end = agreement._period_bounds(moment)
-            rows = self.env.execute_query(
-                SQL(
-                    """
-                    SELECT count(DISTINCT (res_model, res_id)) FROM svcms_sla_line
-                     WHERE agreement_id = %s AND request_datetime >= %s AND request_datetime < %s
-                    """,
-                    agreement.id,
-                    start,
-                    end,
-                )
+        periods = SQL(", ").join(
+            SQL("(%s, %s::timestamp, %s::timestamp)", agreement.id, *agreement._period_bounds(moment))
+            for agreement in self
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT period.agreement_id, count(DISTINCT (line.res_model, line.res_id))
+                  FROM (VALUES %s) AS period(agreement_id, start_at, end_at)
+                  JOIN svcms_sla_line line ON line.agreement_id = period.agreement_id
+                   AND line.request_datetime >= period.start_at AND line.request_datetime < period.end_at
+              GROUP BY period.agreement_id
+                """,
+                periods,
             )
-            counts[agreement.id] = rows[0][0]
+        )
+        counts.update(rows)
         return counts
 
     @api.model
