@@ -1,7 +1,7 @@
 # SVCMS: one command to run, one to test. See README.md.
 PYTHON ?= python3
 
-.PHONY: run test stop shell lint i18n bench bench-recall help
+.PHONY: run test stop shell lint i18n bench bench-recall bench-load help
 
 help:
 	@echo "make run    serve the demo database on http://localhost:8069 (admin/admin)"
@@ -12,6 +12,7 @@ help:
 	@echo "make i18n   refresh .pot and zh_CN.po of every addon"
 	@echo "make bench  SLA engine vs OCA helpdesk_mgmt_sla benchmark (minutes; results in bench/README.md)"
 	@echo "make bench-recall  recall search over 1,000,000 move lines, on the demo database (make run first)"
+	@echo "make bench-load    Locust: 50 users for 5 minutes against 4 prefork workers (results in bench/results/)"
 
 run:
 	$(PYTHON) scripts/svcms.py run
@@ -36,3 +37,6 @@ bench:
 
 bench-recall:
 	$(PYTHON) scripts/svcms.py shell < bench/recall_bench.py
+
+bench-load:
+	$(PYTHON) bench/load/run_load.py

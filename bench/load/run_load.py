@@ -1,0 +1,250 @@
+#!/usr/bin/env python3
+"""``make bench-load``: SVCMS under load (issue #11 §4). Not a test; see bench/README.md, "Load".
+
+1. Locust in its own virtualenv ``.venv-bench`` (its gevent differs from Odoo's), made on first use.
+2. The demo database (``SVCMS_DB``, default ``svcms_bench``: the load writes into it) served by
+   ``scripts/svcms.py run`` in prefork mode (``SVCMS_WORKERS``, default 4 HTTP workers + 2 cron workers) on a
+   free port, in the background; waits for ``/web/health``.
+3. Prepares what the mix needs, as admin over XML-RPC: the integration user (group After-sales Integration), the
+   delivered serials the warehouse users may return (and cancel again).
+4. Locust headless: BENCH_USERS (50) users, BENCH_SPAWN_RATE (5)/s, BENCH_RUN_TIME (5m); CSV statistics.
+5. Stops the server (always), prints and writes the Markdown table into bench/results/.
+
+Standard library only (it runs with the system Python, like scripts/svcms.py).
+"""
+
+import csv
+import os
+import platform
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import xmlrpc.client
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path.insert(0, str(REPO / "scripts"))
+
+from svcms.common import free_port, say  # noqa: E402 - scripts/ is not a package of the repository
+
+BENCH_VENV = REPO / ".venv-bench"
+LOCUST = BENCH_VENV / "bin" / "locust"
+RESULTS = REPO / "bench" / "results"
+ADMIN_PASSWORD = os.environ.get("BENCH_ADMIN_PASSWORD", "admin")
+INTEGRATION_LOGIN = "bench_integration"
+# p95 of each SVCMS action against the same kind of stock Odoo action in the same run (issue #11 §4)
+ANCHOR_RATIO_TARGET = 1.5
+
+
+def ensure_locust():
+    if LOCUST.exists():
+        return
+    say(f"Creating {BENCH_VENV.name} with Locust (bench/load/requirements.txt) ...")
+    subprocess.run([sys.executable, "-m", "venv", str(BENCH_VENV)], check=True)
+    pip = [str(BENCH_VENV / "bin" / "python"), "-m", "pip", "install", "-q"]
+    subprocess.run([*pip, "-r", str(HERE / "requirements.txt")], check=True)
+
+
+def start_server(db, port, workers, log_path):
+    env = {**os.environ, "SVCMS_DB": db, "SVCMS_HTTP_PORT": str(port), "SVCMS_WORKERS": str(workers)}
+    say(f"Starting Odoo on port {port} ({workers} HTTP workers) with the database '{db}'; log: {log_path}")
+    log = open(log_path, "w")  # closed by stop_server
+    proc = subprocess.Popen(
+        [sys.executable, str(REPO / "scripts" / "svcms.py"), "run"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: the prefork workers are stopped with it
+    )
+    proc.log = log
+    return proc
+
+
+def stop_server(proc):
+    if proc.poll() is None:
+        say("Stopping the server ...")
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        except ProcessLookupError:
+            pass
+    proc.log.close()
+
+
+def wait_for_health(proc, url, timeout):
+    """The first run creates the database (minutes); later ones upgrade the addons first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"The server stopped (exit code {proc.returncode}) before answering; see its log.")
+        try:
+            with urllib.request.urlopen(f"{url}/web/health", timeout=5) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(3)
+    raise SystemExit(f"The server did not answer {url}/web/health within {timeout} s.")
+
+
+def prepare_data(url, db):
+    """As admin: the integration user, and the serials at customers that no open return order takes back."""
+    common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
+    uid = common.authenticate(db, "admin", ADMIN_PASSWORD, {})
+    if not uid:
+        raise SystemExit("admin could not log in (BENCH_ADMIN_PASSWORD, default admin).")
+    models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object")
+
+    def call(model, method, *args, **kwargs):
+        return models.execute_kw(db, uid, ADMIN_PASSWORD, model, method, list(args), kwargs)
+
+    group = call("ir.model.data", "check_object_reference", "svcms_aftersales", "group_aftersales_integration")[1]
+    if not call("res.users", "search", [("login", "=", INTEGRATION_LOGIN)]):
+        call(
+            "res.users",
+            "create",
+            {
+                "name": "负载测试接口",
+                "login": INTEGRATION_LOGIN,
+                "password": INTEGRATION_LOGIN,
+                "lang": "zh_CN",
+                "tz": "Asia/Shanghai",
+                "group_ids": [(6, 0, [group])],
+            },
+        )
+    delivered = call(
+        "stock.move.line",
+        "search_read",
+        [("lot_id", "!=", False), ("state", "=", "done"), ("location_dest_id.usage", "=", "customer")],
+        ["lot_id"],
+    )
+    serials = []
+    for lot_id in sorted({line["lot_id"][0] for line in delivered}):
+        done = [("lot_id", "=", lot_id), ("state", "=", "done")]
+        last = call("stock.move.line", "search_read", done, ["location_dest_id"], order="date desc, id desc", limit=1)
+        usage = call("stock.location", "read", [last[0]["location_dest_id"][0]], ["usage"])[0]["usage"]
+        not_cancelled = [("lot_id", "=", lot_id), ("state", "!=", "cancelled")]
+        open_returns = call("svcms.return.order", "search_count", not_cancelled)
+        if usage == "customer" and not open_returns:
+            serials.append(call("stock.lot", "read", [lot_id], ["name"])[0]["name"])
+    return serials
+
+
+def read_stats(prefix):
+    with open(f"{prefix}_stats.csv", newline="") as f:
+        return [row for row in csv.DictReader(f) if row["Name"] != "Aggregated"]
+
+
+def anchor_of(name):
+    """Lists, searches, kanbans and portal lists compare with the sale order list; the rest with its form."""
+    listing = any(word in name for word in (" list", " search", " kanban"))
+    return "anchor: sale order list" if listing else "anchor: sale order form"
+
+
+def report(rows, args, stamp):
+    by_name = {row["Name"]: row for row in rows}
+    anchors = {
+        name: float(row["95%"]) for name, row in by_name.items() if name.startswith("anchor:") and row["95%"] != "N/A"
+    }
+    lines = [
+        f"Run: {stamp} UTC on {os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}; "
+        f"{args['users']} users, spawn rate {args['spawn_rate']}/s, {args['run_time']}, {args['workers']} HTTP workers "
+        f"(prefork, 2 cron workers), database {args['db']}.",
+        "",
+        "| action | requests | errors | p50 ms | p95 ms | p99 ms | p95 / anchor p95 |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    missed = []
+    total_requests = total_errors = 0
+    for row in sorted(rows, key=lambda r: (r["Name"].startswith("anchor:"), r["Name"])):
+        name, requests, errors = row["Name"], int(row["Request Count"]), int(row["Failure Count"])
+        total_requests += requests
+        total_errors += errors
+        p95 = float(row["95%"]) if row["95%"] not in ("", "N/A") else 0.0
+        ratio = ""
+        if name.startswith("svcms:") and not name.endswith(("log in", "login page", "action", "views", "customers")):
+            anchor = anchors.get(anchor_of(name))
+            if anchor:
+                value = p95 / anchor
+                ratio = f"{value:.2f} ({anchor_of(name).split()[-1]})"
+                if value > ANCHOR_RATIO_TARGET:
+                    missed.append(f"{name}: p95 {p95:.0f} ms is {value:.2f}x the {anchor_of(name)} p95 {anchor:.0f} ms")
+        lines.append(f"| {name} | {requests} | {errors} | {row['50%']} | {row['95%']} | {row['99%']} | {ratio} |")
+    lines += [
+        "",
+        f"- {'MET' if not total_errors else 'MISSED'}: errors {total_errors} of {total_requests} requests (target 0)",
+        f"- {'MET' if not missed else 'MISSED'}: p95 of each SVCMS action within {ANCHOR_RATIO_TARGET}x of the anchor "
+        "(lists, searches, kanbans against the sale order list; forms, pages and writes against its form; log in, "
+        "menus and views loaded once per session are not compared)",
+        *(f"  - {item}" for item in missed),
+    ]
+    return "\n".join(lines) + "\n", total_errors
+
+
+def main():
+    ensure_locust()
+    args = {
+        "db": os.environ.get("SVCMS_DB", "svcms_bench"),
+        "users": int(os.environ.get("BENCH_USERS", "50")),
+        "spawn_rate": os.environ.get("BENCH_SPAWN_RATE", "5"),
+        "run_time": os.environ.get("BENCH_RUN_TIME", "5m"),
+        "workers": int(os.environ.get("SVCMS_WORKERS", "4")),
+    }
+    port = int(os.environ.get("SVCMS_HTTP_PORT") or free_port(18169))
+    url = f"http://127.0.0.1:{port}"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
+    prefix = RESULTS / f"load-{stamp.replace(' ', '-').replace(':', '')}"
+    server = start_server(args["db"], port, args["workers"], f"{prefix}-server.log")
+    try:
+        wait_for_health(server, url, int(os.environ.get("BENCH_SERVER_TIMEOUT", "3600")))
+        serials = prepare_data(url, args["db"])
+        say(f"Serials the warehouse users return and cancel: {', '.join(serials) or 'none'}")
+        env = {
+            **os.environ,
+            "BENCH_DB": args["db"],
+            "BENCH_USERS": str(args["users"]),
+            "BENCH_RETURN_SERIALS": ",".join(serials),
+            "BENCH_INTEGRATION_LOGIN": INTEGRATION_LOGIN,
+            "BENCH_INTEGRATION_PASSWORD": INTEGRATION_LOGIN,
+        }
+        cmd = [
+            str(LOCUST),
+            "-f",
+            str(HERE / "locustfile.py"),
+            "--headless",
+            "--host",
+            url,
+            "--users",
+            str(args["users"]),
+            "--spawn-rate",
+            args["spawn_rate"],
+            "--run-time",
+            args["run_time"],
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--stop-timeout",
+            "30",
+        ]
+        say(f"Locust: {args['users']} users for {args['run_time']} against {url} ...")
+        subprocess.run(cmd, env=env, cwd=HERE, check=False)
+    finally:
+        stop_server(server)
+    table, errors = report(read_stats(prefix), args, stamp)
+    Path(f"{prefix}.md").write_text(table)
+    (RESULTS / "load-latest.md").write_text(table)
+    print("\n" + table)
+    say(f"Written: {prefix}.md (and load-latest.md); CSV: {prefix}_stats.csv; server log: {prefix}-server.log")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
