@@ -336,6 +336,8 @@ class WarehouseClerk(WebClientUser):
     def process_return(self):
         if not self.serial:
             return
+        # "New": the form's default values, as the web client asks for them
+        self.call_kw(self.model, "onchange", [{}, [], self.form_spec], {}, "svcms: return order new form")
         created = self.call_kw(
             self.model,
             "web_save",
@@ -344,8 +346,11 @@ class WarehouseClerk(WebClientUser):
             "svcms: return order create (scan serial)",
         )
         order_id = created[0]["id"]
-        self.call_button(self.model, "action_create_return", [order_id], "svcms: return order create receipt")
-        self.call_button(self.model, "action_cancel", [order_id], "svcms: return order cancel")
+        try:
+            self.call_button(self.model, "action_create_return", [order_id], "svcms: return order create receipt")
+        finally:
+            # cancelled in any case: an open return order would keep the serial from the next round
+            self.call_button(self.model, "action_cancel", [order_id], "svcms: return order cancel")
 
 
 # ----------------------------------------------------------------------

@@ -13,6 +13,7 @@
 Standard library only (it runs with the system Python, like scripts/svcms.py).
 """
 
+import contextlib
 import csv
 import os
 import platform
@@ -22,6 +23,7 @@ import sys
 import time
 import urllib.request
 import xmlrpc.client
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -94,6 +96,23 @@ def wait_for_health(proc, url, timeout):
     raise SystemExit(f"The server did not answer {url}/web/health within {timeout} s.")
 
 
+def warm_up(url, db, workers):
+    """Not measured: every prefork worker loads the registry and the page assets on its first request."""
+
+    def hit(_n):
+        with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/web/login?db={db}", timeout=120) as r:
+            r.read()
+
+    with ThreadPoolExecutor(max_workers=workers * 2) as pool:
+        for _round in range(3):
+            list(pool.map(hit, range(workers * 2)))
+
+
+def server_errors(log_path):
+    with open(log_path, errors="replace") as log:
+        return sum(1 for line in log if " ERROR " in line or " CRITICAL " in line)
+
+
 def prepare_data(url, db):
     """As admin: the integration user, and the serials at customers that no open return order takes back."""
     common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
@@ -148,7 +167,7 @@ def anchor_of(name):
     return "anchor: sale order list" if listing else "anchor: sale order form"
 
 
-def report(rows, args, stamp):
+def report(rows, args, stamp, log_errors):
     by_name = {row["Name"]: row for row in rows}
     anchors = {
         name: float(row["95%"]) for name, row in by_name.items() if name.startswith("anchor:") and row["95%"] != "N/A"
@@ -184,6 +203,7 @@ def report(rows, args, stamp):
         "(lists, searches, kanbans against the sale order list; forms, pages and writes against its form; log in, "
         "menus and views loaded once per session are not compared)",
         *(f"  - {item}" for item in missed),
+        f"- server log: {log_errors} ERROR/CRITICAL lines",
     ]
     return "\n".join(lines) + "\n", total_errors
 
@@ -205,6 +225,7 @@ def main():
     server = start_server(args["db"], port, args["workers"], f"{prefix}-server.log")
     try:
         wait_for_health(server, url, int(os.environ.get("BENCH_SERVER_TIMEOUT", "3600")))
+        warm_up(url, args["db"], args["workers"])
         serials = prepare_data(url, args["db"])
         say(f"Serials the warehouse users return and cancel: {', '.join(serials) or 'none'}")
         env = {
@@ -238,7 +259,7 @@ def main():
         subprocess.run(cmd, env=env, cwd=HERE, check=False)
     finally:
         stop_server(server)
-    table, errors = report(read_stats(prefix), args, stamp)
+    table, errors = report(read_stats(prefix), args, stamp, server_errors(f"{prefix}-server.log"))
     Path(f"{prefix}.md").write_text(table)
     (RESULTS / "load-latest.md").write_text(table)
     print("\n" + table)
