@@ -337,7 +337,7 @@ class WarehouseClerk(WebClientUser):
         if not self.serial:
             return
         # "New": the form's default values, as the web client asks for them
-        self.call_kw(self.model, "onchange", [{}, [], self.form_spec], {}, "svcms: return order new form")
+        self.call_kw(self.model, "onchange", [[], {}, [], self.form_spec], {}, "svcms: return order new form")
         created = self.call_kw(
             self.model,
             "web_save",

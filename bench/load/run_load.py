@@ -7,13 +7,13 @@
    free port, in the background; waits for ``/web/health``.
 3. Prepares what the mix needs, as admin over XML-RPC: the integration user (group After-sales Integration), the
    delivered serials the warehouse users may return (and cancel again).
-4. Locust headless: BENCH_USERS (50) users, BENCH_SPAWN_RATE (5)/s, BENCH_RUN_TIME (5m); CSV statistics.
+4. Locust headless: a warm-up that is not measured (BENCH_WARMUP, 30s: every worker loads the registry, views
+   and assets), then BENCH_USERS (50) users, BENCH_SPAWN_RATE (5)/s, BENCH_RUN_TIME (5m); CSV statistics.
 5. Stops the server (always), prints and writes the Markdown table into bench/results/.
 
 Standard library only (it runs with the system Python, like scripts/svcms.py).
 """
 
-import contextlib
 import csv
 import os
 import platform
@@ -23,7 +23,6 @@ import sys
 import time
 import urllib.request
 import xmlrpc.client
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -94,18 +93,6 @@ def wait_for_health(proc, url, timeout):
             pass
         time.sleep(3)
     raise SystemExit(f"The server did not answer {url}/web/health within {timeout} s.")
-
-
-def warm_up(url, db, workers):
-    """Not measured: every prefork worker loads the registry and the page assets on its first request."""
-
-    def hit(_n):
-        with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/web/login?db={db}", timeout=120) as r:
-            r.read()
-
-    with ThreadPoolExecutor(max_workers=workers * 2) as pool:
-        for _round in range(3):
-            list(pool.map(hit, range(workers * 2)))
 
 
 def server_errors(log_path):
@@ -225,7 +212,6 @@ def main():
     server = start_server(args["db"], port, args["workers"], f"{prefix}-server.log")
     try:
         wait_for_health(server, url, int(os.environ.get("BENCH_SERVER_TIMEOUT", "3600")))
-        warm_up(url, args["db"], args["workers"])
         serials = prepare_data(url, args["db"])
         say(f"Serials the warehouse users return and cancel: {', '.join(serials) or 'none'}")
         env = {
@@ -236,27 +222,22 @@ def main():
             "BENCH_INTEGRATION_LOGIN": INTEGRATION_LOGIN,
             "BENCH_INTEGRATION_PASSWORD": INTEGRATION_LOGIN,
         }
-        cmd = [
-            str(LOCUST),
-            "-f",
-            str(HERE / "locustfile.py"),
-            "--headless",
-            "--host",
-            url,
-            "--users",
-            str(args["users"]),
-            "--spawn-rate",
-            args["spawn_rate"],
-            "--run-time",
-            args["run_time"],
-            "--csv",
-            str(prefix),
-            "--only-summary",
-            "--stop-timeout",
-            "30",
+        locust = [str(LOCUST), "-f", str(HERE / "locustfile.py"), "--headless", "--host", url, "--only-summary"]
+        locust += ["--stop-timeout", "30"]  # at the end, users finish their task (a return order is cancelled)
+        warmup = os.environ.get("BENCH_WARMUP", "30s")
+        if warmup not in ("", "0", "0s"):
+            # not measured: every worker loads the registry, the views and the assets of every action once
+            users = str(max(args["workers"] * 2, 8))
+            say(f"Warm-up (not measured): {users} users for {warmup} ...")
+            warm = [*locust, "--users", users, "--spawn-rate", users, "--run-time", warmup, "--loglevel", "WARNING"]
+            subprocess.run(warm, env={**env, "BENCH_USERS": users}, cwd=HERE, stdout=subprocess.DEVNULL, check=False)
+        measured = [
+            *locust,
+            *("--users", str(args["users"]), "--spawn-rate", args["spawn_rate"], "--run-time", args["run_time"]),
+            *("--csv", str(prefix)),
         ]
         say(f"Locust: {args['users']} users for {args['run_time']} against {url} ...")
-        subprocess.run(cmd, env=env, cwd=HERE, check=False)
+        subprocess.run(measured, env=env, cwd=HERE, check=False)
     finally:
         stop_server(server)
     table, errors = report(read_stats(prefix), args, stamp, server_errors(f"{prefix}-server.log"))
