@@ -306,6 +306,26 @@ class SaleOrderAnchor(ListFormUser):
     label = "sale order"
     action = "sale.action_orders"
 
+    def on_start(self):
+        super().on_start()
+        self.started = False
+        self.customers = self.call_kw(
+            "res.partner", "search", [[("customer_rank", ">", 0)]], {"limit": 20}, "anchor: sale order setup"
+        )
+        self.products = self.call_kw(
+            "product.product", "search", [[("sale_ok", "=", True)]], {"limit": 20}, "anchor: sale order setup"
+        )
+        self.started = True
+
+    @task(1)
+    @ready
+    def save_quotation(self):
+        """The stock write the SVCMS writes compare with: a new quotation with one line (new form, save)."""
+        self.call_kw(self.model, "onchange", [[], {}, [], self.form_spec], {}, "anchor: sale order new form")
+        line = {"product_id": random.choice(self.products), "product_uom_qty": 1}
+        values = {"partner_id": random.choice(self.customers), "order_line": [[0, 0, line]]}
+        self.call_kw(self.model, "web_save", [[], values], {"specification": self.form_spec}, "anchor: sale order save")
+
 
 class WarehouseClerk(WebClientUser):
     """Returns clerk (黄军): return orders. Processing one is repeatable: scan a delivered serial into a new
@@ -368,9 +388,11 @@ class PortalCustomer(HttpUser):
     weight = 10
     wait_time = between(*WAIT)
     started = False
+    lang = ""  # the language prefix of the customer's pages (/zh_CN), as the links on the pages have it
 
     def page(self, url, name, must_contain):
         """GET a page; a redirection to the login page (session lost) is a failure, but for the login page."""
+        url = self.lang + url if url.startswith("/my") else url
         with self.client.get(url, name=name, catch_response=True) as resp:
             lost = "/web/login" in resp.url and "/web/login" not in url
             if resp.status_code != 200 or must_contain not in resp.text or lost:
@@ -388,6 +410,8 @@ class PortalCustomer(HttpUser):
                 resp.failure(f"login refused ({resp.url})")
                 raise RpcFailure("portal login")
             resp.success()
+        landing = re.match(r"https?://[^/]+(/[a-z]{2}(?:_[A-Za-z]{2,4})?)?/my", resp.url)
+        self.lang = (landing and landing.group(1)) or ""
         self.request_ids = []
         self.started = True
 
@@ -462,7 +486,7 @@ class IntegrationClient(HttpUser):
         if not self.uid:
             raise RpcFailure("integration login refused")
         params = (DB, self.uid, INTEGRATION_PASSWORD, "res.partner", "search", [[("customer_rank", ">", 0)]], {})
-        self.partner_ids = self.xmlrpc("object", "execute_kw", params, "svcms: integration customers") or []
+        self.partner_ids = self.xmlrpc("object", "execute_kw", params, "svcms: integration setup") or []
         self.references = []
         self.serials = RETURN_SERIALS or ["KFR35-2026-0001"]
         self.started = True
