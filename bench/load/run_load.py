@@ -14,6 +14,7 @@
 Standard library only (it runs with the system Python, like scripts/svcms.py).
 """
 
+import contextlib
 import csv
 import os
 import platform
@@ -158,13 +159,31 @@ def anchor_of(name):
     return "anchor: sale order form"
 
 
+def machine():
+    """CPU model, cores and memory, for the results (Linux; elsewhere the cores only)."""
+    cpu, mem = "", ""
+    with contextlib.suppress(OSError):
+        models = [
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ]
+        cpu = models[0] if models else ""
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        total = [
+            line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+        ]
+        mem = f", {int(total[0]) / 1024**2:.1f} GiB RAM"
+    return f"{os.cpu_count()} cores{f' ({cpu})' if cpu else ''}{mem}"
+
+
 def report(rows, args, stamp, log_errors):
     by_name = {row["Name"]: row for row in rows}
     anchors = {
         name: float(row["95%"]) for name, row in by_name.items() if name.startswith("anchor:") and row["95%"] != "N/A"
     }
     lines = [
-        f"Run: {stamp} UTC on {os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}; "
+        f"Run: {stamp} UTC on {machine()}, {platform.platform()}, Python {platform.python_version()}; "
         f"{args['users']} users, spawn rate {args['spawn_rate']}/s, {args['run_time']}, {args['workers']} HTTP workers "
         f"(prefork, 2 cron workers), database {args['db']}.",
         "",
