@@ -31,6 +31,7 @@ INTEGRATION_PASSWORD = os.environ.get("BENCH_INTEGRATION_PASSWORD", INTEGRATION_
 FIXED = max(1, int(os.environ.get("BENCH_USERS", "50")) // 25)
 
 _serials = itertools.cycle(range(max(len(RETURN_SERIALS), 1)))
+RETURN_REASON = "负载测试：客户退货"  # run_load.py cancels the open return orders with this reason
 SEARCH_TERMS = ("张", "李", "空调", "冰箱", "洗衣机", "2026", "SR", "王", "安装", "维修")
 
 
@@ -361,7 +362,7 @@ class WarehouseClerk(WebClientUser):
         created = self.call_kw(
             self.model,
             "web_save",
-            [[], {"scan_serial": self.serial, "quantity": 1, "reason": "负载测试：客户退货"}],
+            [[], {"scan_serial": self.serial, "quantity": 1, "reason": RETURN_REASON}],
             {"specification": self.form_spec},
             "svcms: return order create (scan serial)",
         )

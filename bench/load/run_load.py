@@ -38,6 +38,8 @@ LOCUST = BENCH_VENV / "bin" / "locust"
 RESULTS = REPO / "bench" / "results"
 ADMIN_PASSWORD = os.environ.get("BENCH_ADMIN_PASSWORD", "admin")
 INTEGRATION_LOGIN = "bench_integration"
+# the reason the warehouse users give their return orders (locustfile.py): an interrupted run's are cancelled
+RETURN_REASON = "负载测试：客户退货"
 # p95 of each SVCMS action against the same kind of stock Odoo action in the same run (issue #11 §4)
 ANCHOR_RATIO_TARGET = 1.5
 
@@ -126,6 +128,11 @@ def prepare_data(url, db):
                 "group_ids": [(6, 0, [group])],
             },
         )
+    ours = [("reason", "=", RETURN_REASON), ("state", "in", ("draft", "waiting"))]
+    left_open = call("svcms.return.order", "search", ours)
+    if left_open:
+        say(f"Cancelling {len(left_open)} return orders an interrupted run left open ...")
+        call("svcms.return.order", "action_cancel", left_open)
     delivered = call(
         "stock.move.line",
         "search_read",
@@ -219,6 +226,8 @@ def report(rows, args, stamp, log_errors):
 
 
 def main():
+    # `kill <driver>` stops the server too (the finally below), as Ctrl-C does
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
     ensure_locust()
     args = {
         "db": os.environ.get("SVCMS_DB", "svcms_bench"),
@@ -230,7 +239,7 @@ def main():
     port = int(os.environ.get("SVCMS_HTTP_PORT") or free_port(18169))
     url = f"http://127.0.0.1:{port}"
     RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
     prefix = RESULTS / f"load-{stamp.replace(' ', '-').replace(':', '')}"
     server = start_server(args["db"], port, args["workers"], f"{prefix}-server.log")
     try:
@@ -263,6 +272,8 @@ def main():
         subprocess.run(measured, env=env, cwd=HERE, check=False)
     finally:
         stop_server(server)
+    if not Path(f"{prefix}_stats.csv").exists():
+        raise SystemExit(f"Locust wrote no statistics ({prefix}_stats.csv): see its output above.")
     table, errors = report(read_stats(prefix), args, stamp, server_errors(f"{prefix}-server.log"))
     Path(f"{prefix}.md").write_text(table)
     (RESULTS / "load-latest.md").write_text(table)
