@@ -192,7 +192,8 @@ def report(rows, args, stamp, log_errors):
     lines = [
         f"Run: {stamp} UTC on {machine()}, {platform.platform()}, Python {platform.python_version()}; "
         f"{args['users']} users, spawn rate {args['spawn_rate']}/s, {args['run_time']}, {args['workers']} HTTP workers "
-        f"(prefork, 2 cron workers), database {args['db']}.",
+        f"(prefork, 2 cron workers), database {args['db']}"
+        + ("; statistics from the end of the ramp-up (BENCH_RESET_STATS)." if args["reset_stats"] else "."),
         "",
         "| action | requests | errors | p50 ms | p95 ms | p99 ms | p95 / anchor p95 |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -235,6 +236,7 @@ def main():
         "spawn_rate": os.environ.get("BENCH_SPAWN_RATE", "5"),
         "run_time": os.environ.get("BENCH_RUN_TIME", "5m"),
         "workers": int(os.environ.get("SVCMS_WORKERS", "4")),
+        "reset_stats": os.environ.get("BENCH_RESET_STATS", "") not in ("", "0"),
     }
     port = int(os.environ.get("SVCMS_HTTP_PORT") or free_port(18169))
     url = f"http://127.0.0.1:{port}"
@@ -268,6 +270,8 @@ def main():
             *("--users", str(args["users"]), "--spawn-rate", args["spawn_rate"], "--run-time", args["run_time"]),
             *("--csv", str(prefix)),
         ]
+        if args["reset_stats"]:
+            measured.append("--reset-stats")  # steady state only: statistics restart once every user is in
         say(f"Locust: {args['users']} users for {args['run_time']} against {url} ...")
         subprocess.run(measured, env=env, cwd=HERE, check=False)
     finally:
