@@ -18,6 +18,7 @@ import contextlib
 import csv
 import os
 import platform
+import re
 import signal
 import subprocess
 import sys
@@ -101,6 +102,43 @@ def wait_for_health(proc, url, timeout):
 def server_errors(log_path):
     with open(log_path, errors="replace") as log:
         return sum(1 for line in log if " ERROR " in line or " CRITICAL " in line)
+
+
+# Odoo's request log line: "POST /web/dataset/call_kw/m/web_read#m.web_read HTTP/1.1" 200 - <queries> <sql s> <other s>
+REQUEST_LINE = re.compile(r'"(GET|POST) (\S+) HTTP/[\d.]+" (\d{3}) - (\d+) ([\d.]+) ([\d.]+)')
+
+
+def server_profile(log_path, offset):
+    """Per route of the measured run (the log from ``offset``): requests, SQL queries and server time on average.
+    Machine-independent where latencies are not: the query counts."""
+    routes = {}
+    with open(log_path, "rb") as log:
+        log.seek(offset)
+        for line in log.read().decode(errors="replace").splitlines():
+            match = REQUEST_LINE.search(line)
+            if not match:
+                continue
+            method, path, _status, queries, sql_s, other_s = match.groups()
+            path, _hash, called = path.split("?")[0].partition("#")
+            if path.startswith("/xmlrpc/"):
+                path = f"{path} {called}".rstrip()  # the model and method an XML-RPC call named
+            else:
+                path = re.sub(r"^/[a-z]{2}_[A-Z]{2}(?=/)", "", path)  # the language prefix of the portal pages
+                path = re.sub(r"/\d+(?=/|$)", "/<id>", path)
+            entry = routes.setdefault(f"{method} {path}", [0, 0, 0.0])
+            entry[0] += 1
+            entry[1] += int(queries)
+            entry[2] += float(sql_s) + float(other_s)
+    lines = [
+        "",
+        "Server side (Odoo's request log, measured run):",
+        "",
+        "| route | requests | queries (avg) | server ms (avg) |",
+    ]
+    lines.append("|---|---:|---:|---:|")
+    for route, (count, queries, seconds) in sorted(routes.items()):
+        lines.append(f"| {route} | {count} | {queries / count:.0f} | {1000 * seconds / count:.0f} |")
+    return "\n".join(lines) + "\n"
 
 
 def prepare_data(url, db):
@@ -202,6 +240,8 @@ def report(rows, args, stamp, log_errors):
     total_requests = total_errors = 0
     for row in sorted(rows, key=lambda r: (r["Name"].startswith("anchor:"), r["Name"])):
         name, requests, errors = row["Name"], int(row["Request Count"]), int(row["Failure Count"])
+        if not requests:
+            continue  # e.g. the log-ins, with BENCH_RESET_STATS
         total_requests += requests
         total_errors += errors
         p95 = float(row["95%"]) if row["95%"] not in ("", "N/A") else 0.0
@@ -273,12 +313,14 @@ def main():
         if args["reset_stats"]:
             measured.append("--reset-stats")  # steady state only: statistics restart once every user is in
         say(f"Locust: {args['users']} users for {args['run_time']} against {url} ...")
+        log_offset = Path(f"{prefix}-server.log").stat().st_size
         subprocess.run(measured, env=env, cwd=HERE, check=False)
     finally:
         stop_server(server)
     if not Path(f"{prefix}_stats.csv").exists():
         raise SystemExit(f"Locust wrote no statistics ({prefix}_stats.csv): see its output above.")
     table, errors = report(read_stats(prefix), args, stamp, server_errors(f"{prefix}-server.log"))
+    table += server_profile(f"{prefix}-server.log", log_offset)
     Path(f"{prefix}.md").write_text(table)
     (RESULTS / "load-latest.md").write_text(table)
     print("\n" + table)
