@@ -1,7 +1,7 @@
 # SVCMS: one command to run, one to test. See README.md.
 PYTHON ?= python3
 
-.PHONY: run test stop shell lint i18n bench bench-recall bench-faults help
+.PHONY: run test stop shell lint i18n bench bench-recall bench-faults bench-load help
 
 help:
 	@echo "make run    serve the demo database on http://localhost:8069 (admin/admin)"
@@ -13,6 +13,7 @@ help:
 	@echo "make bench  SLA engine vs OCA helpdesk_mgmt_sla benchmark (minutes; results in bench/README.md)"
 	@echo "make bench-recall  recall search over 1,000,000 move lines, on the demo database (make run first)"
 	@echo "make bench-faults  a cron worker killed with SIGKILL mid-batch, on a scratch database (results in bench/README.md)"
+	@echo "make bench-load    Locust: 50 users for 5 minutes against 4 prefork workers (results in bench/results/)"
 
 run:
 	$(PYTHON) scripts/svcms.py run
@@ -40,3 +41,5 @@ bench-recall:
 
 bench-faults:
 	$(PYTHON) bench/fault_sigkill.py
+bench-load:
+	$(PYTHON) bench/load/run_load.py
