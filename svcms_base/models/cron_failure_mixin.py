@@ -94,7 +94,7 @@ def take_for_cron(records):
                 try:
                     with cr.savepoint(flush=False):
                         taken |= _take(cr, records._table, [record_id])
-                except SerializationFailure:
+                except SerializationFailure:  # pylint: disable=except-pass; another worker did it: skip the row
                     pass
     skipped = len(ids) - len(taken)
     if skipped:

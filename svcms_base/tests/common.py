@@ -285,7 +285,7 @@ def committed_env(registry, context=None):
         try:
             yield env
             env.flush_all()
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit; a second connection: the workers must see the data
         except BaseException:
             cr.rollback()
             raise
@@ -310,7 +310,7 @@ def run_workers(registry, function, workers=2, max_retries=3):
                     try:
                         function(env)
                         env.flush_all()
-                        cr.commit()
+                        cr.commit()  # pylint: disable=invalid-commit; a worker commits like Odoo's cron runner
                         return
                     except SerializationFailure:
                         cr.rollback()
