@@ -22,7 +22,6 @@ SVCMS_FAULT_KPIS (default 1500).
 import json
 import os
 import platform
-import re
 import signal
 import subprocess
 import sys
@@ -246,17 +245,12 @@ def _complete(step, result):
 
 
 def _report(rows, sizes):
-    cpu = "unknown"
-    if Path("/proc/cpuinfo").exists():
-        found = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
-        cpu = found.group(1).strip() if found else cpu
-    ram = "unknown"
-    if Path("/proc/meminfo").exists():
-        found = re.search(r"MemTotal:\s*(\d+)", Path("/proc/meminfo").read_text())
-        ram = f"{int(found.group(1)) / 1024 / 1024:.1f} GiB" if found else ram
+    from svcms.common import machine_summary
+
+    cores, cpu, ram = machine_summary()
     ok = True
     lines = [
-        f"`make bench-faults` on {time.strftime('%Y-%m-%d')}: {os.cpu_count()} CPU ({cpu}), {ram} RAM, "
+        f"`make bench-faults` on {time.strftime('%Y-%m-%d')}: {cores} CPU ({cpu}), {ram} RAM, "
         f"Python {platform.python_version()}; {sizes['SVCMS_FAULT_LINES']} overdue SLA lines (each escalating "
         f"after the breach), {sizes['SVCMS_FAULT_KPIS']} computed KPIs with 24 monthly periods each (batches of "
         "100 KPIs).",

@@ -11,7 +11,6 @@ Environment: SVCMS_BENCH_RECORDS (default 10000), SVCMS_BENCH_OPEN (default 1000
 import json
 import os
 import platform
-import re
 import subprocess
 import zipfile
 from datetime import datetime
@@ -54,19 +53,14 @@ def peer_addons(cache, python, say):
 
 
 def machine(params, sql, python):
-    cpu = "unknown"
-    if Path("/proc/cpuinfo").exists():
-        found = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
-        cpu = found.group(1).strip() if found else cpu
-    ram = "unknown"
-    if Path("/proc/meminfo").exists():
-        found = re.search(r"MemTotal:\s*(\d+) kB", Path("/proc/meminfo").read_text())
-        ram = f"{int(found.group(1)) / 1024 / 1024:.1f} GiB" if found else ram
+    from svcms.common import machine_summary  # scripts/ is on the path: commands.py calls this module
+
+    cores, cpu, ram = machine_summary()
     pg = sql(params, "postgres", "SELECT version()")[0][0].split(" on ")[0]
     py = subprocess.run([python, "-c", "import sys; print(sys.version.split()[0])"], capture_output=True, text=True)
     return {
         "date": datetime.now().strftime("%Y-%m-%d %H:%M"),
-        "nproc": os.cpu_count(),
+        "nproc": cores,
         "ram": ram,
         "cpu": cpu,
         "postgresql": pg,

@@ -14,7 +14,6 @@
 Standard library only (it runs with the system Python, like scripts/svcms.py).
 """
 
-import contextlib
 import csv
 import os
 import platform
@@ -32,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
 
-from svcms.common import free_port, say  # noqa: E402 - scripts/ is not a package of the repository
+from svcms.common import free_port, machine_summary, say  # noqa: E402 - scripts/ is not a package of the repository
 
 BENCH_VENV = REPO / ".venv-bench"
 LOCUST = BENCH_VENV / "bin" / "locust"
@@ -205,21 +204,9 @@ def anchor_of(name):
 
 
 def machine():
-    """CPU model, cores and memory, for the results (Linux; elsewhere the cores only)."""
-    cpu, mem = "", ""
-    with contextlib.suppress(OSError):
-        models = [
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ]
-        cpu = models[0] if models else ""
-    with contextlib.suppress(OSError, IndexError, ValueError):
-        total = [
-            line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
-        ]
-        mem = f", {int(total[0]) / 1024**2:.1f} GiB RAM"
-    return f"{os.cpu_count()} cores{f' ({cpu})' if cpu else ''}{mem}"
+    """CPU model, cores and memory, for the results."""
+    cores, cpu, memory = machine_summary()
+    return f"{cores} cores ({cpu}), {memory} RAM"
 
 
 def report(rows, args, stamp, log_errors):

@@ -58,3 +58,22 @@ def port_in_use(port):
         except OSError:
             return True
     return False
+
+
+def machine_summary():
+    """``(cores, cpu model, memory)`` of this machine for benchmark results (Linux; elsewhere the cores only)."""
+    cpu, memory = "unknown", "unknown"
+    try:
+        models = [
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ]
+        cpu = models[0] if models else cpu
+        total = [
+            line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+        ]
+        memory = f"{int(total[0]) / 1024**2:.1f} GiB" if total else memory
+    except (OSError, IndexError, ValueError):
+        pass
+    return os.cpu_count(), cpu, memory

@@ -580,7 +580,14 @@ class SvcmsReturnOrder(models.Model):
         if not self.lot_id:
             return
         move = picking.move_ids.filtered(lambda m: m.product_id == self.product_id)[:1]
-        move.move_line_ids.unlink()
+        proposed = move.move_line_ids
+        # Odoo proposes the delivered serials: keep its line when it is the returned one (unlinking costs more).
+        kept = proposed.filtered(lambda line: line.lot_id == self.lot_id)[:1]
+        (proposed - kept).unlink()
+        if kept:
+            if kept.quantity != self.quantity:
+                kept.quantity = self.quantity
+            return
         move.write(
             {
                 "move_line_ids": [

@@ -25,3 +25,4 @@ from . import test_integration_api
 from . import test_readonly_routes
 from . import test_team_assignment_requests
 from . import test_cron_concurrency_visits
+from . import test_access_without_stock

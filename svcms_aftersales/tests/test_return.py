@@ -147,6 +147,21 @@ class TestReturnOrder(OperationsCase):
         with self.assertRaises(UserError):
             ret.action_refund()
 
+    def test_return_receives_only_the_returned_serial(self):
+        """Two units delivered together, one comes back: the receipt receives that serial, once."""
+        lot_3 = self._create_lot(self.appliance, "T-AC-0003")
+        _order, delivery, _invoice = self.env["svcms.aftersales.demo.story"]._deliver_serial(
+            self.customer, self.lot_2 | lot_3, invoice=False
+        )
+        for returned in (lot_3, self.lot_2):
+            ret = self._new_return(picking_id=delivery.id, lot_id=returned.id, user=self.warehouse_user)
+            ret.action_create_return()
+            lines = ret.return_picking_id.move_ids.move_line_ids
+            self.assertEqual((lines.lot_id, lines.quantity), (returned, 1.0))
+            ret.action_receive()
+            self.assertEqual(self._lot_locations(returned), self.inspection)
+        self.assertFalse(self._lot_locations(self.lot_1) & self.inspection, "the first delivery stayed")
+
     def test_start_from_delivery(self):
         action = self.delivery.with_user(self.warehouse_user).action_svcms_create_return_order()
         self.assertEqual(action["res_model"], "svcms.return.order")

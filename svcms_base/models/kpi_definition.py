@@ -207,7 +207,7 @@ class SvcmsKpiDefinition(models.Model):
                 registration = getattr(getattr(type(self), name), "_svcms_kpi_method", None)
                 if registration:
                     label, model = registration
-                    label = label._translate(self.env.lang or "") if hasattr(label, "_translate") else str(label)
+                    label = label._translate(self.env.lang or "en_US") if hasattr(label, "_translate") else str(label)
                     methods.append((name[len(METHOD_PREFIX) :], label))
         return sorted(methods)
 

@@ -64,7 +64,7 @@ class SvcmsServiceOffering(models.Model):
         help="Customers of the service see the offering in the portal's catalogue and may request it.",
     )
     fulfilment_ids = fields.One2many("svcms.service.fulfilment", "offering_id", string="Requests")
-    fulfilment_count = fields.Integer(compute="_compute_fulfilment_count", string="Requests")
+    fulfilment_count = fields.Integer(compute="_compute_fulfilment_count", string="Number of Requests")
 
     @api.constrains("requires_approval", "approval_by", "approver_group_id")
     def _check_approver(self):
