@@ -261,19 +261,10 @@ class SvcmsCapaAction(models.Model):
         return True
 
     def _svcms_schedule_overdue(self, activity_type):
-        model_id = self.env["ir.model"]._get_id(self._name)
-        values = []
-        for action in self:
-            summary = action._svcms_for_user(action.owner_id)._svcms_activity_summary(OVERDUE_ACTIVITY)
-            values.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": action.id,
-                    "activity_type_id": activity_type.id,
-                    "user_id": action.owner_id.id,
-                    "date_deadline": fields.Date.context_today(self),
-                    "summary": summary,
-                    "automated": True,
-                }
-            )
-        self.env["mail.activity"].sudo().create(values)
+        self._svcms_schedule_activities_once(
+            activity_type,
+            lambda action: {
+                "user_id": action.owner_id.id,
+                "summary": action._svcms_for_user(action.owner_id)._svcms_activity_summary(OVERDUE_ACTIVITY),
+            },
+        )

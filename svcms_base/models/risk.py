@@ -277,22 +277,16 @@ class SvcmsRisk(models.Model):
     def _schedule_review_activity(self):
         if not self:
             return
-        activity_type = self.env.ref("svcms_base.mail_activity_type_risk_review")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        self.env["mail.activity"].create(
-            [
-                {
-                    "activity_type_id": activity_type.id,
-                    "res_model_id": model_id,
-                    "res_id": risk.id,
-                    "user_id": (risk.owner_id or risk.create_uid).id,
-                    "date_deadline": risk.review_date,
-                    "summary": addressed.env._("Review %s", addressed.display_name),
-                    "automated": True,
-                }
-                for risk in self
-                # in the language of the owner (the cron has none)
-                for addressed in [risk._svcms_for_user(risk.owner_id or risk.create_uid)]
-            ]
+        self._svcms_schedule_activities_once(
+            self.env.ref("svcms_base.mail_activity_type_risk_review"), lambda risk: risk._review_activity_values()
         )
         self.write({"review_activity_planned": True})
+
+    def _review_activity_values(self):
+        owner = self.owner_id or self.create_uid
+        addressed = self._svcms_for_user(owner)  # in the language of the owner (the cron has none)
+        return {
+            "user_id": owner.id,
+            "date_deadline": self.review_date,
+            "summary": addressed.env._("Review %s", addressed.display_name),
+        }

@@ -11,6 +11,7 @@ PRIORITIES = [("1", "P1 Critical"), ("2", "P2 High"), ("3", "P3 Medium"), ("4", 
 
 OPEN_STATES = ("new", "assigned", "in_progress", "waiting")
 DONE_STATES = ("resolved", "closed", "cancelled")
+CLOSED_STATES = ("closed", "cancelled")
 AGENT = "svcms_itsm.group_itsm_user"
 MANAGER = "svcms_itsm.group_itsm_manager"
 # a change of these may make an incident major (svcms.major.incident._svcms_detect)
@@ -474,6 +475,33 @@ class SvcmsIncident(models.Model):
 
     def action_cancel(self):
         return self._svcms_transition("cancel")
+
+    def action_declare_major_incident(self):
+        """An agent declares the selected incidents major by hand (no rule needed)."""
+        if not self.env.user.has_group(AGENT):
+            raise AccessError(self.env._("Only IT agents may declare a major incident."))
+        self.check_access("write")
+        for incident in self:
+            if incident.major_incident_id:
+                raise UserError(self.env._("%(incident)s is already a major incident.", incident=incident.display_name))
+            if incident.state in CLOSED_STATES:
+                raise UserError(
+                    self.env._(
+                        "%(incident)s is closed or cancelled: it can no longer become a major incident.",
+                        incident=incident.display_name,
+                    )
+                )
+        majors = self.env["svcms.major.incident"]._svcms_open(
+            [(incident, self.env["svcms.major.incident.rule"]) for incident in self], declared_by=self.env.user
+        )
+        if len(majors) == 1:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "svcms.major.incident",
+                "res_id": majors.id,
+                "view_mode": "form",
+            }
+        return True
 
     def _svcms_follow_master(self, action):
         """Open children of a resolved (closed) master are resolved (closed) with it, with a note."""

@@ -353,36 +353,3 @@ class SvcmsMajorIncident(models.Model):
             }
 
         self._svcms_schedule_activities_once(self.env.ref(UPDATE_ACTIVITY), reminder)
-
-
-class SvcmsIncident(models.Model):
-    """The major-incident entry points on the incident (the incident area owns the model)."""
-
-    _inherit = "svcms.incident"
-
-    def action_declare_major_incident(self):
-        """An agent declares the selected incidents major by hand (no rule needed)."""
-        if not self.env.user.has_group(AGENT_GROUP):
-            raise AccessError(self.env._("Only IT agents may declare a major incident."))
-        self.check_access("write")
-        for incident in self:
-            if incident.major_incident_id:
-                raise UserError(self.env._("%(incident)s is already a major incident.", incident=incident.display_name))
-            if incident.state in CLOSED_INCIDENT_STATES:
-                raise UserError(
-                    self.env._(
-                        "%(incident)s is closed or cancelled: it can no longer become a major incident.",
-                        incident=incident.display_name,
-                    )
-                )
-        majors = self.env["svcms.major.incident"]._svcms_open(
-            [(incident, self.env["svcms.major.incident.rule"]) for incident in self], declared_by=self.env.user
-        )
-        if len(majors) == 1:
-            return {
-                "type": "ir.actions.act_window",
-                "res_model": "svcms.major.incident",
-                "res_id": majors.id,
-                "view_mode": "form",
-            }
-        return True
