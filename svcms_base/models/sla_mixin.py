@@ -321,6 +321,56 @@ class SvcmsSlaMixin(models.AbstractModel):
         if replayed:
             self._svcms_sla_log_replays(replayed)
 
+    def _svcms_sla_record_history(self, reached):
+        """Clocks for records entered after the fact (a migration, the demo data): records created in a
+        final state got no clock, since none was running when they were created.
+
+        Each applicable target's clock runs from the record's start field (``_svcms_sla_start_field``) until
+        the time ``reached`` gives for its metric (``{record id: {metric: datetime}}``), then stops; without
+        one, it runs on, unless the record's state already stopped it (the outcome is unknown: no line). The
+        engine then counts working time, deadline and breach as for a record followed live. Records that
+        already have lines are left alone. The number of queries does not depend on the number of records.
+        """
+        start_field = self._svcms_sla_start_field
+        records = self.sudo().filtered(lambda record: record[start_field])
+        Line = self.env["svcms.sla.line"].sudo()
+        known = Line._sla_fetch(self._name, records.ids)
+        records = records.filtered(lambda record: record.id not in known)
+        if not start_field or not records:
+            return
+        applicable, rules = records._svcms_sla_targets()
+        states = records._svcms_sla_state_values()
+        started = self.env._("Received")
+        starting = []
+        for record in records:
+            state = states[record.id][0]
+            for metric, target_id in applicable.get(record.id, {}).items():
+                rule = rules[target_id]
+                stopped_by_state = self._svcms_sla_desired(rule, state, None)[0] == "stopped"
+                if state not in rule["cancel_states"] and (
+                    metric in reached.get(record.id, {}) or not stopped_by_state
+                ):
+                    starting.append((record, rule, "running", started))
+        now = fields.Datetime.now()
+        clocks = ClockRegistry(self.env)
+        new_lines = records._svcms_sla_new_lines(starting, records._svcms_sla_links(), clocks, {}, now, created=True)
+        Line._sla_commit(new_lines, [])
+        stopped_lines = []
+        for res_id, lines in Line._sla_fetch(self._name, records.ids).items():
+            for line in lines:
+                stop = reached.get(res_id, {}).get(line["metric"])
+                if not stop:
+                    continue
+                stop = min(max(stop.replace(microsecond=0), line["start_datetime"]), now)
+                self._svcms_sla_close(line, "stopped", "stop", states[res_id][1], stop)
+                # the clock ran from the start until it stopped: only that decides the breach
+                line.update(breached=False, breach_datetime=None)
+                derive(
+                    line, line["segments"], rules[line["target_id"]], clocks.get(line["calendar_id"], line["tz"]), now
+                )
+                stopped_lines.append(line)
+        Line._sla_commit([], stopped_lines)
+
     def _svcms_sla_breached_rules(self, existing, rules):
         """Rules of the targets breached lines keep (their policy may no longer apply)."""
         target_ids = {line["target_id"] for lines in existing.values() for line in lines if line["breached"]} - set(

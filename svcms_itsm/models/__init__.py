@@ -57,3 +57,4 @@ from . import demand_forecast
 from . import capacity_plan
 from . import capacity_measurement
 from . import management_system
+from . import demo_story

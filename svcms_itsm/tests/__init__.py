@@ -23,3 +23,4 @@ from . import test_supplier
 from . import test_budget
 from . import test_capacity
 from . import test_change_control
+from . import test_incident_sla_history
