@@ -1,6 +1,8 @@
 from datetime import timedelta
 
-from odoo import api, models
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
 
 
 class ItsmDemoStory(models.AbstractModel):
@@ -27,4 +29,14 @@ class ItsmDemoStory(models.AbstractModel):
                 "resolution": incident.resolved_date,
             }
         incidents._svcms_sla_record_history(reached)
+        return True
+
+    @api.model
+    def _svcms_demo_dealer_report(self):
+        """Last month's service report of the dealer: generated, approved and e-mailed to 何伟 by the IT service
+        manager 孙浩, through the report's own workflow and his access rights."""
+        manager = self.env.ref("svcms_base.user_sun_hao")
+        relationship = self.env.ref("svcms_itsm.relationship_dealer_chancheng")
+        last_month = fields.Date.context_today(self).replace(day=1) - relativedelta(months=1)
+        self.env["svcms.service.report"].with_user(manager)._svcms_generate(relationship, last_month, send=True)
         return True

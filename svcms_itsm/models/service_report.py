@@ -177,7 +177,10 @@ class SvcmsServiceReport(models.Model):
                 ["request_count:sum", "over_limit_count:sum", "workload_limit:max"],
             )
             requests, over, limit = workload[0]
-            snapshot["workload"].append({"requests": requests or 0, "over_limit": over or 0, "limit": limit or 0})
+            # counts, not quantities: the SQL sums come back as floats
+            snapshot["workload"].append(
+                {"requests": int(requests or 0), "over_limit": int(over or 0), "limit": int(limit or 0)}
+            )
             # incidents by priority, major incidents
             incident_domain = [
                 ("partner_id", "child_of", partner.id),

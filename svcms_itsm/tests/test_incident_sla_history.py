@@ -107,5 +107,7 @@ class TestDemoIncidentHistory(TransactionCase):
             [("relationship_id", "=", relationship.id)], order="period_start desc", limit=1
         )
         self.assertEqual(report.state, "sent")
+        self.assertEqual(report.sent_by_id, self.env.ref("svcms_base.user_sun_hao"), "sent by the IT service manager")
+        self.assertIsInstance(report.snapshot["workload"][-1]["requests"], int, "a count shows as 3, not 3.0")
         self.assertGreater(report.incident_count, 0, "the dealer reported incidents last month")
         self.assertGreater(sum(row["measured"] for row in report.snapshot["sla"]), 0)
