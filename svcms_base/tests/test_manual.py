@@ -1,3 +1,4 @@
+import base64
 import re
 
 from lxml import html as lxml_html
@@ -5,6 +6,7 @@ from lxml import html as lxml_html
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, freeze_time, new_test_user, tagged
+from odoo.tools import file_open
 
 from .common import DocumentCommon
 
@@ -204,5 +206,8 @@ class TestManualDemo(TransactionCase):
             html = report._render_qweb_html("svcms_base.action_report_manual", manual.ids)[0].decode()
             self.assertIn(manual.name, html)
             self.assertIn("广东美澜电器有限公司", html)
+        with file_open("svcms_base/demo/company_logo.png", "rb") as logo:
+            # its own logo on every printed page, not Odoo's "Your logo" placeholder
+            self.assertEqual(base64.b64decode(self.env.ref("base.main_company").logo), logo.read())
         user = new_test_user(self.env, login="demo_doc_user", groups="svcms_base.group_svcms_user")
         self.assertTrue(self.env["svcms.document.acknowledgement"].with_user(user).search([("state", "=", "pending")]))
