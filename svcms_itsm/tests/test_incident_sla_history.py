@@ -111,3 +111,41 @@ class TestDemoIncidentHistory(TransactionCase):
         self.assertIsInstance(report.snapshot["workload"][-1]["requests"], int, "a count shows as 3, not 3.0")
         self.assertGreater(report.incident_count, 0, "the dealer reported incidents last month")
         self.assertGreater(sum(row["measured"] for row in report.snapshot["sla"]), 0)
+
+
+@tagged("post_install", "-at_install")
+class TestIncidentSlaHistoryQueries(ItsmCase):
+    """A migration enters thousands of past records at once: the queries do not grow with their number."""
+
+    def _queries_for(self, count):
+        team = self.env.ref("svcms_itsm.team_service_desk")
+        incidents = self.env["svcms.incident"].create(
+            [
+                {
+                    "subject": f"迁移事件 {index}",
+                    "team_id": team.id,
+                    "impact": "2",
+                    "urgency": str(1 + index % 3),
+                    "date_reported": REPORTED,
+                    "state": "closed",
+                    "resolution": "<p>已处理</p>",
+                    "resolved_date": datetime(2026, 11, 2, 5, 0),
+                    "closed_date": datetime(2026, 11, 2, 5, 0),
+                }
+                for index in range(count)
+            ]
+        )
+        reached = {incident.id: {"resolution": incident.resolved_date} for incident in incidents}
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        incidents._svcms_sla_record_history(reached)
+        self.env.flush_all()
+        queries = self.env.cr.sql_log_count - before
+        self.assertEqual(len(incidents.sla_line_ids), count)
+        return queries
+
+    def test_query_count_does_not_grow_with_the_records(self):
+        few = self._queries_for(3)
+        self.assertGreater(few, 0)
+        self.assertEqual(few, self._queries_for(9))
