@@ -332,11 +332,13 @@ class SvcmsSlaMixin(models.AbstractModel):
         already have lines are left alone. The number of queries does not depend on the number of records.
         """
         start_field = self._svcms_sla_start_field
+        if not start_field:
+            return
         records = self.sudo().filtered(lambda record: record[start_field])
         Line = self.env["svcms.sla.line"].sudo()
         known = Line._sla_fetch(self._name, records.ids)
         records = records.filtered(lambda record: record.id not in known)
-        if not start_field or not records:
+        if not records:
             return
         applicable, rules = records._svcms_sla_targets()
         states = records._svcms_sla_state_values()
@@ -363,8 +365,7 @@ class SvcmsSlaMixin(models.AbstractModel):
                     continue
                 stop = min(max(stop.replace(microsecond=0), line["start_datetime"]), now)
                 self._svcms_sla_close(line, "stopped", "stop", states[res_id][1], stop)
-                # the clock ran from the start until it stopped: only that decides the breach
-                line.update(breached=False, breach_datetime=None)
+                # derived again from the segments: the clock ran until it stopped, not until now
                 derive(
                     line, line["segments"], rules[line["target_id"]], clocks.get(line["calendar_id"], line["tz"]), now
                 )

@@ -2,6 +2,7 @@
 
 ``ItsmCase``: users in each IT role (agent, manager, CAB members, security officer, a plain internal
 user, a portal caller and a colleague of the caller's company), two services and a CI.
+``IncidentCase``: the service desk team with the test agents, and ``_incident`` to create one as an agent.
 ``sla_lines``: SLA lines as the engine leaves them (service level and report tests).
 """
 
@@ -51,6 +52,22 @@ class ItsmCase(TransactionCase):
             {"name": "Test ERP server", "identifier": "T-SRV-01", "type_id": cls.ci_type.id, "status": "active"}
         )
         cls.service_erp.ci_ids = cls.ci_server
+
+
+class IncidentCase(ItsmCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Incident = cls.env["svcms.incident"]
+        cls.team = cls.env.ref("svcms_itsm.team_service_desk")
+        cls.team.write(
+            {"leader_id": cls.user_manager.id, "member_ids": [(6, 0, (cls.user_agent | cls.user_agent2).ids)]}
+        )
+        cls.category_app = cls.env.ref("svcms_itsm.incident_category_application")
+
+    def _incident(self, user=None, **values):
+        vals = {"subject": "测试事件", "description": "<p>无法登录</p>", "team_id": self.team.id, **values}
+        return self.Incident.with_user(user or self.user_agent).create(vals)
 
 
 def sla_lines(env, agreement, partner, outcomes):

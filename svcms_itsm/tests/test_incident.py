@@ -8,23 +8,7 @@ from odoo.tools import mute_logger
 
 from ..models.incident_priority import DEFAULT_MATRIX
 from ..models.major_incident import SvcmsMajorIncident
-from .common import ItsmCase
-
-
-class IncidentCase(ItsmCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.Incident = cls.env["svcms.incident"]
-        cls.team = cls.env.ref("svcms_itsm.team_service_desk")
-        cls.team.write(
-            {"leader_id": cls.user_manager.id, "member_ids": [(6, 0, (cls.user_agent | cls.user_agent2).ids)]}
-        )
-        cls.category_app = cls.env.ref("svcms_itsm.incident_category_application")
-
-    def _incident(self, user=None, **values):
-        vals = {"subject": "测试事件", "description": "<p>无法登录</p>", "team_id": self.team.id, **values}
-        return self.Incident.with_user(user or self.user_agent).create(vals)
+from .common import IncidentCase
 
 
 @tagged("post_install", "-at_install")

@@ -2,21 +2,15 @@ from datetime import datetime
 
 from odoo.tests import TransactionCase, tagged
 
-from .common import ItsmCase
+from .common import IncidentCase
 
 # Monday 2 November 2026, 09:00 in Shanghai (the P1 policy's calendar: 08:00-12:00 and 13:00-17:00)
 REPORTED = datetime(2026, 11, 2, 1, 0)
 
 
 @tagged("post_install", "-at_install")
-class TestIncidentSlaHistory(ItsmCase):
+class TestIncidentSlaHistory(IncidentCase):
     """Incidents entered after the fact (already resolved) get the clocks they ran at the time."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.Incident = cls.env["svcms.incident"]
-        cls.team = cls.env.ref("svcms_itsm.team_service_desk")
 
     def _entered(self, resolved, **values):
         return self.Incident.create(
@@ -114,16 +108,15 @@ class TestDemoIncidentHistory(TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestIncidentSlaHistoryQueries(ItsmCase):
+class TestIncidentSlaHistoryQueries(IncidentCase):
     """A migration enters thousands of past records at once: the queries do not grow with their number."""
 
     def _queries_for(self, count):
-        team = self.env.ref("svcms_itsm.team_service_desk")
-        incidents = self.env["svcms.incident"].create(
+        incidents = self.Incident.create(
             [
                 {
                     "subject": f"迁移事件 {index}",
-                    "team_id": team.id,
+                    "team_id": self.team.id,
                     "impact": "2",
                     "urgency": str(1 + index % 3),
                     "date_reported": REPORTED,
